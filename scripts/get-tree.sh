@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# get-tree.sh VERSION OUTDIR
+#
+# Fetch Debian's linux-source-VERSION package and turn it into a git tree
+# with one base commit at OUTDIR/linux-VERSION.  Packages outside the
+# machine's own suites (sid, experimental) are fetched with a private apt
+# configuration built from the Debian URI in the machine's apt sources, so
+# the machine's own package state is never touched.  A second run finds the
+# tree and does nothing.
+set -euo pipefail
+
+ver=${1:?usage: get-tree.sh VERSION OUTDIR}
+out=${2:?usage: get-tree.sh VERSION OUTDIR}
+tree=$out/linux-$ver
+pkg=linux-source-$ver
+
+if [ -f "$tree/.git/exporter-base" ]; then
+	echo "get-tree: $tree at $(cat "$tree/.git/exporter-base") (cached)"
+	exit 0
+fi
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+apt=$out/apt
+dl=$out/deb
+mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$dl"
+
+# The Debian archive URI, read from the machine's own apt sources (deb822
+# or one-line format); the first one that is not a security mirror wins.
+debian_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f"
+	done
+}
+uri=$(debian_uri | grep -v -- '-security' | grep '/debian/*$' | head -n 1)
+[ -n "$uri" ] || { echo "get-tree: no Debian URI in the apt sources" >&2; exit 1; }
+
+# The package may sit in the machine's own suite (6.12 in bookworm), in sid,
+# or in experimental; a private list of all three finds it wherever it is.
+suites=$(awk '/^Suites:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+[ -n "$suites" ] || suites=bookworm
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+{
+	for s in "$suites" sid experimental; do
+		echo "deb [signed-by=$keyring] $uri $s main"
+	done
+} > "$apt/sources.list"
+
+aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
+	 -o "Dir::Etc::SourceParts=$apt/parts"
+	 -o "Dir::State::Lists=$apt/lists"
+	 -o "Dir::Cache=$apt/cache"
+	 -o "Dir::State::Status=/var/lib/dpkg/status"
+	 -o "APT::Default-Release="
+	 -o "APT::Sandbox::User=root")
+
+echo "get-tree: updating a private package list for $pkg"
+apt-get "${aptopts[@]}" update -qq
+
+# Highest version across the suites (experimental outranks nothing by
+# default pin, so ask for the candidate list and sort it ourselves).
+version=$(apt-cache "${aptopts[@]}" madison "$pkg" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
+	  sort -V | tail -n 1)
+[ -n "$version" ] || { echo "get-tree: $pkg is in none of: $suites sid experimental" >&2; exit 1; }
+
+echo "get-tree: downloading $pkg=$version"
+(cd "$dl" && apt-get "${aptopts[@]}" download "$pkg=$version")
+deb=$(ls "$dl"/"${pkg}"_*.deb | head -n 1)
+
+tmp=$(mktemp -d "$out/extract.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './usr/src/*.tar.*'
+tarball=$(ls "$tmp"/usr/src/linux-source-*.tar.* | head -n 1)
+echo "get-tree: extracting $(basename "$tarball")"
+rm -rf "$tree"
+mkdir -p "$tree"
+tar -xf "$tarball" -C "$tree" --strip-components=1
+
+cd "$tree"
+git init -q
+git config user.name "dma-buf exporter tooling"
+git config user.email "tooling@localhost"
+# Debian's tarball ships a .gitignore that ignores its top level: force the
+# add, then drop Debian's block so that new files of the series show up in
+# git status as they would in a mainline clone.
+git add -f -A .
+sed -i '/^# Debian packaging/,$d' .gitignore
+sed -i '${/^#$/d}' .gitignore
+git add -f .gitignore
+# A fixed date makes the base commit's id depend on the tree alone, so the
+# same package gives the same base on every machine.
+GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+	git commit -q -m "$pkg $version (Debian)"
+git tag base
+echo "$pkg $version" > .git/exporter-base
+rm -f "$deb"
+echo "get-tree: $tree at $pkg $version"
