@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Apply, build, boot and test the dma-buf exporter series in one command.
+#
+#   make          the main job: deps tree apply build initramfs run
+#   make test     check, then the main job, then one summary line
+#   make help     the targets and variables
+#
+# Everything fetched, built or logged goes under out/ (git-ignored).
+
+# The four main knobs may come from the environment or the command line;
+# the rest only from the command line (make VAR=value), so that a stray
+# environment variable such as BUILD or CHECK cannot move the build.
+KERNEL  ?= 7.3
+ARCH    ?= x86_64
+ACCEL   ?= auto
+TARGETS ?= dmabuf-exporter
+FORCE   := 0
+TIMEOUT := 1200
+KSFT_ARGS :=
+
+TOP     := $(CURDIR)
+OUT     := $(TOP)/out
+PATCHES := $(TOP)/patches
+# Quilt's lookup order: a top-level series file, else patches/series.
+SERIES  := $(firstword $(wildcard $(TOP)/series) $(PATCHES)/series)
+SRC     := $(OUT)/src/linux-$(KERNEL)
+WORK    := $(OUT)/work/linux-$(KERNEL)
+BUILD   := $(OUT)/build/linux-$(KERNEL)-$(ARCH)
+CHECK   := $(OUT)/check
+LOGDIR  := $(OUT)/log
+INITRD  := $(OUT)/initramfs-$(KERNEL)-$(ARCH).cpio.gz
+CONSOLE := $(LOGDIR)/console-$(KERNEL)-$(ARCH).log
+RESULT  := $(LOGDIR)/result-$(KERNEL)-$(ARCH)
+CHECKRESULT := $(LOGDIR)/check-$(KERNEL).result
+
+# Nothing is exported: each script gets what it needs on its command line
+# or in its environment below, and the scripts drop the make state they
+# inherit, so none of these variables reaches the kernel's Makefiles (where
+# CHECK, BUILD and others mean something else).
+S := $(TOP)/scripts
+
+.DEFAULT_GOAL := all
+.PHONY: all deps tree apply build initramfs run check test export clean distclean help
+
+all: run
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/get-tree.sh $(KERNEL) $(OUT)/src
+
+apply: tree
+	@FORCE=$(FORCE) SERIES=$(SERIES) $(S)/apply.sh $(SRC) $(WORK) $(PATCHES)
+
+build: apply
+	@SERIES=$(SERIES) $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(PATCHES) $(LOGDIR)/build-$(KERNEL)-$(ARCH).log
+
+initramfs: build
+	@KSFT_ARGS="$(KSFT_ARGS)" $(S)/mkinitramfs.sh $(BUILD) $(INITRD)
+
+run: initramfs
+	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) $(S)/run-vm.sh $(BUILD) $(INITRD) $(ARCH) $(CONSOLE) $(RESULT)
+
+check: tree
+	@TARGETS="$(TARGETS)" SERIES=$(SERIES) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
+
+# check and the main job both run, whatever the first one's outcome, so that
+# one "make test" reports everything; the summary line comes last.
+test: deps
+	@rm -f $(RESULT) $(CHECKRESULT); \
+	$(MAKE) --no-print-directory check; c=$$?; \
+	$(MAKE) --no-print-directory all; r=$$?; \
+	$(S)/summary.sh $(CHECKRESULT) $(RESULT) $$c $$r
+
+export:
+	@SERIES=$(SERIES) $(S)/export.sh $(WORK) $(PATCHES)
+
+clean:
+	rm -rf $(OUT)/build $(OUT)/check $(OUT)/log $(OUT)/initramfs-*.cpio.gz
+
+distclean:
+	@FORCE=$(FORCE) SERIES=$(SERIES) $(S)/distclean.sh $(OUT) $(PATCHES)
+
+help:
+	@sed -n '/^## /,$$s/^## \{0,1\}//p' $(TOP)/Makefile
+
+## Targets:
+##   all (default)  deps tree apply build initramfs run: the main job
+##   deps           install missing build/boot tools with apt-get (as root)
+##   tree           fetch Debian's linux-source-$(KERNEL) into out/src
+##   apply          out/work/linux-$(KERNEL): clone of out/src + the series
+##   build          kernel (W=1), headers, static kselftests in out/build
+##   initramfs      busybox initramfs with the kselftests
+##   run            boot QEMU, run the kselftests, check the console log
+##   check          checkpatch --strict, and a W=1 build (=y and =m) per patch
+##   test           check, then all, then "N passed, N failed, N skipped"
+##   export         write out/work/linux-$(KERNEL)'s commits to patches/
+##   clean          remove builds, logs and the initramfs (keeps src, work)
+##   distclean      remove out/ (refuses if out/work has unexported work)
+## Variables:
+##   KERNEL=7.3 ARCH=x86_64 ACCEL=auto|kvm|tcg TARGETS=dmabuf-exporter
+##   TIMEOUT=1200 (seconds for the whole boot and test run)
+##   KSFT_ARGS=     extra run_kselftest.sh options, e.g. "-t dmabuf-exporter:foo"
+##   FORCE=1        let apply/distclean discard unexported work in out/work
+##   WORK= BUILD= CHECK= PATCHES= SERIES=  other work tree, build, check or
+##                  patch directory, or series file (names relative to PATCHES)
+##   (KVM_PROBE=8 in the environment: seconds the KVM guest gets to show life)

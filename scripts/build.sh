@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build.sh WORKTREE OBJDIR ARCH TARGETS PATCHDIR LOGFILE
+#
+# Build the kernel of WORKTREE in OBJDIR (make O=OBJDIR) for a QEMU guest
+# and the kselftests TARGETS (a space-separated list) for it:
+#   1. configure: tinyconfig + configs/ARCH.config + Kconfig.snippet (see
+#      make-config.sh, which fails if a requested value was dropped; a
+#      symbol the tree does not define yet is fatal only if the series
+#      ($SERIES, else PATCHDIR/series) is non-empty);
+#   2. the boot image (configs/qemu-ARCH: KERNEL_TARGET) with W=1, and the
+#      modules if the configuration has any, installed (stripped) in
+#      OBJDIR/modules-install;
+#   3. make headers_install;
+#   4. make kselftest-install TARGETS=... with USERLDFLAGS=-static (lib.mk's
+#      hook for extra link flags), so the tests run in a busybox initramfs
+#      without a C library; installed in OBJDIR/kselftest/kselftest_install.
+# Everything is logged to LOGFILE as well.  Uses -j$(nproc).
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 6 ] || die "usage: build.sh WORKTREE OBJDIR ARCH TARGETS PATCHDIR LOGFILE"
+work=$1 obj=$2 arch=$3 targets=$4 pdir=$5 log=$6
+top=$(cd "$(dirname "$0")/.." && pwd)
+qemucfg=$top/configs/qemu-$arch
+[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
+# shellcheck source=../configs/qemu-x86_64
+. "$qemucfg"
+[ -d "$work/.git" ] || die "$work is not a git tree: run make apply first"
+
+mkdir -p "$(dirname "$log")" "$obj"
+obj=$(cd "$obj" && pwd)
+exec > >(tee "$log") 2>&1
+
+jobs=$(nproc)
+kmake() { make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" "$@"; }
+
+base=$(cat "$(git -C "$work" rev-parse --absolute-git-dir)/exporter-base" 2> /dev/null ||
+       echo "unknown (no .git/exporter-base)")
+msg "source: $work"
+msg "base tree: $base"
+msg "patches on base:"
+git -C "$work" log --reverse --format='  %h %s' base..HEAD
+msg "build dir: $obj (ARCH=$arch, -j$jobs)"
+
+allow=-a
+[ -z "$(series_patches "$pdir")" ] || allow=
+start=$SECONDS
+msg "configuring"
+"$top/scripts/make-config.sh" $allow "$work" "$obj" "$arch" \
+	"$top/configs/$arch.config" "$top/Kconfig.snippet"
+
+msg "building $KERNEL_TARGET (W=1)"
+kmake W=1 "$KERNEL_TARGET"
+rm -rf "$obj/modules-install"
+if grep -q '=m$' "$obj/.config"; then
+	msg "building modules (W=1)"
+	kmake W=1 modules
+	kmake INSTALL_MOD_PATH="$obj/modules-install" INSTALL_MOD_STRIP=1 -s modules_install
+fi
+msg "kernel built in $((SECONDS - start)) s: $obj/$KERNEL_IMAGE ($(du -k "$obj/$KERNEL_IMAGE" | cut -f1) KiB)"
+
+msg "installing headers"
+kmake -s headers_install
+
+msg "building kselftests: $targets"
+inst=$obj/kselftest/kselftest_install
+rm -rf "$inst"
+kmake TARGETS="$targets" USERLDFLAGS=-static kselftest-install
+# The initramfs has no C library: every test program must be static.
+dynamic=0
+while IFS= read -r -d '' f; do
+	if [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+	   readelf -l "$f" 2> /dev/null | grep -q 'program interpreter'; then
+		msg "ERROR: ${f#"$inst"/} is dynamically linked"
+		dynamic=$((dynamic + 1))
+	fi
+done < <(find "$inst" -type f -perm -u+x -print0)
+[ "$dynamic" -eq 0 ] || die "$dynamic test program(s) not statically linked"
+[ -s "$inst/kselftest-list.txt" ] || die "no tests installed for TARGETS=$targets"
+msg "kselftests installed in $inst:"
+sed 's/^/  /' "$inst/kselftest-list.txt"
+msg "done in $((SECONDS - start)) s (base tree: $base)"

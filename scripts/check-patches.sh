@@ -1,0 +1,221 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-patches.sh SRCTREE CHECKDIR ARCH PATCHDIR LOGDIR RESULTFILE
+#
+# Check each patch of the series ($SERIES, else PATCHDIR/series; names
+# relative to PATCHDIR) on its own:
+#   (a) scripts/checkpatch.pl --strict of SRCTREE (the base tree) must
+#       report 0 errors, 0 warnings and 0 checks;
+#   (b) with patches 1..k applied, for every k, the kernel must build with
+#       W=1 and no new warning, once with the driver built in (=y, as
+#       Kconfig.snippet says) and once as a module (=m, "make modules"
+#       too).  A new warning is a compiler "warning:" naming a file that
+#       patches 1..k touch, any "WARNING: modpost" line, or any error.  The
+#       kselftests (TARGETS, environment, default dmabuf-exporter) are
+#       built in the =y configuration as soon as their directory exists,
+#       under the same rule.
+# The patches are applied with "git am" in CHECKDIR/linux-VERSION, a clone
+# of SRCTREE kept between runs (only the files the series touches change
+# from one run to the next), built in CHECKDIR/build-y and CHECKDIR/build-m
+# (the first =m build starts from a copy of the =y one), so later runs and
+# the =m builds rebuild little; the files the series touches are touched
+# before each build so their warnings show up again.  Build logs go to
+# LOGDIR/check-*.log; RESULTFILE gets status=pass|fail.  Uses -j$(nproc).
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 6 ] || die "usage: check-patches.sh SRCTREE CHECKDIR ARCH PATCHDIR LOGDIR RESULTFILE"
+src=$(cd "$1" && pwd) checkdir=$2 arch=$3 pdir=$4 logdir=$5 result=$6
+targets=${TARGETS:-dmabuf-exporter}
+sym=${DRIVER_CONFIG:-CONFIG_DMABUF_EXPORTER}
+top=$(cd "$(dirname "$0")/.." && pwd)
+qemucfg=$top/configs/qemu-$arch
+[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
+# shellcheck source=../configs/qemu-x86_64
+. "$qemucfg"
+
+series_patches "$pdir" > /dev/null	# dies on a missing patch file
+mapfile -t patches < <(series_patches "$pdir")
+mkdir -p "$logdir" "$checkdir"
+checkdir=$(cd "$checkdir" && pwd)
+rm -f "$result"
+jobs=$(nproc)
+failures=()
+report=()
+
+finish() {
+	echo
+	echo "==== check summary ===="
+	if [ "${#report[@]}" -gt 0 ]; then
+		printf '  %s\n' "${report[@]}"
+	fi
+	if [ "${#failures[@]}" -eq 0 ]; then
+		echo "check: PASS (${#patches[@]} patches)"
+		printf 'status=pass\nfailures=\n' > "$result"
+		exit 0
+	fi
+	echo "check: FAIL: ${failures[*]}"
+	{
+		echo "status=fail"
+		printf 'failures=%q\n' "${failures[*]}"
+	} > "$result"
+	exit 1
+}
+
+if [ "${#patches[@]}" -eq 0 ]; then
+	msg "$(series_file "$pdir") lists no patches: nothing to check"
+	report+=("no patches")
+	finish
+fi
+
+# (a) checkpatch.pl --strict, from the base tree.  Its SPDX check runs
+# scripts/spdxcheck.py with "env python3", which needs Debian's python3-ply
+# and python3-git: put Debian's python3 first in case another python3
+# (pyenv, a virtualenv) comes first in PATH.
+for i in "${!patches[@]}"; do
+	p=$(readlink -f "${patches[$i]}")
+	name=$(basename "$p")
+	out=$(cd "$src" && { PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --color=never "$p" 2>&1 || true; })
+	if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
+		report+=("[$((i + 1))] $name: checkpatch --strict clean")
+	else
+		echo "$out"
+		report+=("[$((i + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" || echo 'no result')")
+		failures+=("checkpatch:$name")
+	fi
+done
+
+# (b) builds, one patch more at a time.
+work=$checkdir/linux-$(basename "$src" | sed 's/^linux-//')
+if [ ! -d "$work/.git" ]; then
+	msg "cloning $src to $work"
+	git clone -q "$src" "$work"
+fi
+git -C "$work" fetch -q --tags "$src"
+git -C "$work" config user.name "dma-buf exporter tooling"
+git -C "$work" config user.email "tooling@localhost"
+git -C "$work" am --abort > /dev/null 2>&1 || true
+git -C "$work" reset -q --hard
+git -C "$work" clean -q -fdx
+git -C "$work" checkout -q --detach base
+
+frag_m=$checkdir/driver-m.config
+sed "s/^$sym=y\$/$sym=m/" "$top/Kconfig.snippet" > "$frag_m"
+grep -q "^$sym=m\$" "$frag_m" || echo "$sym=m" >> "$frag_m"
+
+# build_one K CFG LOG: configure and build CHECKDIR/build-CFG; print the
+# new warnings; return 1 if there are any or the build failed.
+build_one() {
+	local k=$1 cfg=$2 log=$3 obj=$checkdir/build-$2 allow=-a rc=0
+	local -a frags=("$top/configs/$arch.config" "$top/Kconfig.snippet")
+	[ "$cfg" = y ] || frags+=("$frag_m")
+	[ "$k" -lt "${#patches[@]}" ] || allow=
+	{
+		"$top/scripts/make-config.sh" $allow "$work" "$obj" "$arch" "${frags[@]}" &&
+		make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" W=1 "$KERNEL_TARGET" &&
+		if [ "$cfg" = m ]; then
+			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" W=1 modules
+		fi &&
+		if [ "$cfg" = y ] && [ -d "$work/tools/testing/selftests/$targets" ]; then
+			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" -s headers_install &&
+			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" \
+				TARGETS="$targets" USERLDFLAGS=-static kselftest-all
+		fi
+	} > "$log" 2>&1 || rc=$?
+	# Warnings naming a touched file, or reported while compiling one
+	# (gcc's "FILE: In function ..." context line; a warning in a macro
+	# may name <command-line> or a header).  O= builds print absolute
+	# paths: they are made relative to the tree before comparing.
+	local new
+	# shellcheck disable=SC2016 # awk's $0, not the shell's
+	new=$(TOUCHED=$touched awk -v tree="$work/" '
+		BEGIN { n = split(ENVIRON["TOUCHED"], t, "\n"); for (i = 1; i <= n; i++) mine[t[i]] = 1 }
+		function rel(f) {
+			if (index(f, tree) == 1) f = substr(f, length(tree) + 1)
+			while (f ~ /^\.\.\//) sub(/^\.\.\//, "", f)
+			sub(/^\.\//, "", f)
+			return f
+		}
+		function touched(f,   x) {
+			for (x in mine)
+				if (f == x || (length(f) > length(x) && substr(f, length(f) - length(x)) == "/" x))
+					return 1
+			return 0
+		}
+		/WARNING: modpost/ || /: error: / || /: fatal error: / { print; next }
+		/^[^ ]+: (In function|In member function|At top level|In static function)/ {
+			f = $0; sub(/: (In|At) .*/, "", f); ctx = rel(f); next
+		}
+		/^  [A-Z]+ / { ctx = "" }	# kbuild "  CC  file": next file
+		/: warning: / {
+			f = $0; sub(/:[0-9]+(:[0-9]+)?: warning: .*/, "", f)
+			sub(/: warning: .*/, "", f)
+			if (touched(rel(f)) || (ctx != "" && touched(ctx))) print
+		}' "$log" | sort -u)
+	if [ -n "$new" ]; then
+		echo "$new"
+		return 1
+	fi
+	if [ "$rc" -ne 0 ]; then
+		tail -n 30 "$log"
+		return 1
+	fi
+	return 0
+}
+
+# seed_build_m: make CHECKDIR/build-m a copy of CHECKDIR/build-y.  The host
+# tools' command and dependency files (objtool's) hold the build
+# directory's absolute path: rewrite it, keeping the files' mtimes, or
+# objtool and with it every object would be rebuilt.
+seed_build_m() {
+	local from=$checkdir/build-y to=$checkdir/build-m f
+	msg "seeding $to from $from"
+	rm -rf "$to.tmp"
+	cp -a "$from" "$to.tmp"
+	grep -rlIZF "$from" "$to.tmp" | while IFS= read -r -d '' f; do
+		sed "s|$from|$to|g" "$f" > "$f.seed"
+		chmod --reference="$f" "$f.seed"
+		touch -r "$f" "$f.seed"
+		mv "$f.seed" "$f"
+	done
+	mv "$to.tmp" "$to"
+}
+
+for i in "${!patches[@]}"; do
+	k=$((i + 1))
+	p=$(readlink -f "${patches[$i]}")
+	name=$(basename "$p")
+	if ! git -C "$work" am -q "$p"; then
+		git -C "$work" am --abort || true
+		report+=("[$k] $name: does not apply")
+		failures+=("apply:$name")
+		finish
+	fi
+	touched=$(git -C "$work" diff --name-only base HEAD)
+	for cfg in y m; do
+		# Recompile the touched files even when nothing changed since
+		# the last run, so that their warnings are seen.
+		(cd "$work" && while read -r f; do
+			[ ! -f "$f" ] || touch "$f"
+		done <<< "$touched")
+		log=$logdir/check-$k-$cfg.log
+		# A first =m build starts from a copy of the =y one: the two
+		# differ in a few objects, not in the whole kernel.
+		if [ "$cfg" = m ] && [ ! -e "$checkdir/build-m" ] &&
+		   [ -f "$checkdir/build-y/$KERNEL_IMAGE" ]; then
+			seed_build_m
+		fi
+		msg "[$k/${#patches[@]}] $name: building with $sym=$cfg (log: $log)"
+		t=$SECONDS
+		if out=$(build_one "$k" "$cfg" "$log"); then
+			report+=("[$k] $name: $sym=$cfg: W=1 build clean ($((SECONDS - t)) s)")
+		else
+			echo "$out"
+			report+=("[$k] $name: $sym=$cfg: FAILED, new warnings or errors (see $log)")
+			failures+=("build-$cfg:$name")
+		fi
+	done
+done
+finish

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh
+#
+# Make sure the Debian packages that fetching, building, booting and
+# testing the series need are installed.  Missing ones are installed with
+# apt-get (one "apt-get update" first) when running as root; otherwise the
+# apt-get command line to run is printed and the script fails.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(
+	# get-tree.sh: apt-get download, dpkg-deb, tar, the archive key
+	apt dpkg tar xz-utils debian-archive-keyring
+	# the tree and patch handling; checkpatch.pl's SPDX check
+	# (scripts/spdxcheck.py) needs python3-ply and python3-git
+	git patch python3-ply python3-git
+	# kernel build (Documentation/process/changes.rst)
+	make gcc libc6-dev binutils flex bison bc perl python3 libelf-dev
+	libssl-dev cpio kmod dwarves zstd gzip rsync
+	# the guest: QEMU and a static busybox for the initramfs
+	qemu-system-x86 busybox-static
+)
+
+command -v dpkg-query > /dev/null ||
+	die "not a Debian system: install the equivalent of: ${pkgs[*]}"
+
+missing=()
+for p in "${pkgs[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2> /dev/null || true)
+	[ "$status" = installed ] || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	msg "all ${#pkgs[@]} needed packages are installed"
+	exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "$prog: missing packages: ${missing[*]}" >&2
+	echo "$prog: as root, run: apt-get update && $cmd" >&2
+	exit 1
+fi
+
+msg "installing missing packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" < /dev/null
+msg "installed: ${missing[*]}"

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# export.sh WORKTREE PATCHDIR
+#
+# Write the commits base..HEAD of WORKTREE to PATCHDIR with git
+# format-patch, named as their subjects give, and rewrite the series file
+# ($SERIES, else PATCHDIR/series) to list them in order.  --zero-commit and
+# --no-signature make a re-export of the same commits byte-identical, and
+# files whose content did not change are not rewritten.  With three commits
+# the names must be the series' three agreed names.  Patches that the old
+# series listed and the new one does not are removed; other files in
+# PATCHDIR are left alone.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || die "usage: export.sh WORKTREE PATCHDIR"
+work=$1 pdir=$2
+expected=(
+	0001-dma-buf-add-exporter-driver.patch
+	0002-uapi-add-exporter-ioctls.patch
+	0003-selftests-dma-buf-exporter.patch
+)
+[ -d "$work/.git" ] || die "$work is not a git tree: run make apply first"
+git -C "$work" rev-parse -q --verify base > /dev/null || die "$work has no tag base"
+
+status=$(git -C "$work" --no-optional-locks status --porcelain)
+if [ -n "$status" ]; then
+	msg "warning: $work has uncommitted changes, which are NOT exported:"
+	sed 's/^/    /' <<< "$status"
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -C "$work" format-patch -q --no-signature --zero-commit \
+	-o "$tmp" base..HEAD > /dev/null
+mapfile -t new < <(cd "$tmp" && find . -name '*.patch' | sed 's,^\./,,' | sort)
+[ "${#new[@]}" -gt 0 ] || die "$work has no commits on base: nothing to export"
+if [ "${#new[@]}" -eq "${#expected[@]}" ] && [ "${new[*]}" != "${expected[*]}" ]; then
+	echo "$prog: error: the subjects give these names:" >&2
+	printf '    %s\n' "${new[@]}" >&2
+	echo "$prog: but the series' patches are named:" >&2
+	printf '    %s\n' "${expected[@]}" >&2
+	die "fix the commit subjects (git commit --amend / rebase -i) and export again"
+fi
+
+mkdir -p "$pdir"
+mapfile -t old < <(series_patches "$pdir" 2> /dev/null | sed 's,.*/,,' || true)
+for o in "${old[@]}"; do
+	case " ${new[*]} " in
+	*" $o "*) ;;
+	*) rm -f "$pdir/$o"; msg "removed $o" ;;
+	esac
+done
+for n in "${new[@]}"; do
+	if cmp -s "$tmp/$n" "$pdir/$n"; then
+		msg "unchanged $n"
+	else
+		cp "$tmp/$n" "$pdir/$n"
+		msg "wrote $n"
+	fi
+done
+series=$(series_file "$pdir")
+printf '%s\n' "${new[@]}" > "$tmp/series"
+cmp -s "$tmp/series" "$series" || cp "$tmp/series" "$series"
+msg "$series: ${#new[@]} patches from $work (base..HEAD)"

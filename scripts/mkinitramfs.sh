@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh OBJDIR OUTPUT
+#
+# Pack the test initramfs OUTPUT (a gzip-compressed cpio archive) for the
+# kernel built in OBJDIR by build.sh:
+#   /bin/busybox           Debian's busybox-static, with a symlink for each
+#                          applet (made at pack time);
+#   /usr/bin/timeout       a wrapper around busybox's timeout that takes GNU
+#                          timeout's --foreground and exit code 124, which
+#                          kselftest/runner.sh relies on;
+#   /kselftest             OBJDIR/kselftest/kselftest_install;
+#   /lib/modules           OBJDIR/modules-install, if the build has modules;
+#   /init                  mounts proc, sysfs, devtmpfs, tmpfs on /tmp and
+#                          debugfs, creates /dev/fd and /dev/std{in,out,err}
+#                          (run_kselftest.sh writes each test's TAP to
+#                          /dev/stdout), loads the modules, runs
+#                          "./run_kselftest.sh $KSFT_ARGS" in /kselftest,
+#                          prints the end marker with its exit code and
+#                          reboots (QEMU runs with -no-reboot, so it exits).
+# The archive is made by the kernel's own usr/gen_init_cpio from a file
+# list, so device nodes and owners need no root and the archive is the same
+# for the same input.  KSFT_ARGS (environment) is baked into /init.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || die "usage: mkinitramfs.sh OBJDIR OUTPUT"
+obj=$(cd "$1" && pwd) out=$2
+inst=$obj/kselftest/kselftest_install
+mods=$obj/modules-install
+busybox=/bin/busybox
+# The line the guest prints last; run-vm.sh looks for it.
+marker="KSELFTEST-RUN-COMPLETE"
+ksft_args=${KSFT_ARGS:-}
+
+[ -f "$inst/run_kselftest.sh" ] || die "no kselftests in $inst: run make build first"
+[ -x "$busybox" ] || die "no $busybox: install busybox-static"
+if readelf -l "$busybox" 2> /dev/null | grep -q 'program interpreter'; then
+	die "$busybox is not static: install busybox-static"
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+gen=$obj/usr/gen_init_cpio
+if [ ! -x "$gen" ]; then
+	gcc -O2 -o "$tmp/gen_init_cpio" "$obj/source/usr/gen_init_cpio.c"
+	gen=$tmp/gen_init_cpio
+fi
+
+cat > "$tmp/timeout" <<'EOF'
+#!/bin/sh
+# GNU timeout as kselftest/runner.sh uses it ("timeout --foreground SECS
+# CMD"), on top of busybox's timeout: drop --foreground, and report a
+# timeout (the command killed by SIGTERM) with GNU's exit code 124.
+[ "$1" = --foreground ] && shift
+/bin/busybox timeout "$@"
+rc=$?
+[ "$rc" -eq 143 ] && rc=124
+exit "$rc"
+EOF
+
+cat > "$tmp/init" <<EOF
+#!/bin/sh
+# /init of the kselftest initramfs (made by scripts/mkinitramfs.sh).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2> /dev/null
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/shm /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t devpts devpts /dev/pts 2> /dev/null
+if grep -qw debugfs /proc/filesystems; then
+	mount -t debugfs debugfs /sys/kernel/debug
+fi
+# run_kselftest.sh sends each test's output to /dev/stdout: without these
+# links every test's TAP would be lost.
+ln -sfn /proc/self/fd /dev/fd
+ln -sfn /proc/self/fd/0 /dev/stdin
+ln -sfn /proc/self/fd/1 /dev/stdout
+ln -sfn /proc/self/fd/2 /dev/stderr
+echo "init: \$(uname -a)"
+order=/lib/modules/\$(uname -r)/modules.order
+if [ -f "\$order" ]; then
+	for m in \$(sed 's,.*/,,; s,\.ko\$,,' "\$order"); do
+		echo "init: modprobe \$m"
+		modprobe "\$m" || echo "init: modprobe \$m failed"
+	done
+fi
+cd /kselftest
+echo "init: running ./run_kselftest.sh $ksft_args"
+./run_kselftest.sh $ksft_args
+rc=\$?
+cd /
+sync
+echo "$marker rc=\$rc"
+reboot -f
+# Not reached unless reboot failed; a panic ends QEMU too (panic=-1).
+echo o > /proc/sysrq-trigger 2> /dev/null
+exit 1
+EOF
+
+# The file list for gen_init_cpio: "dir|file|slink|nod NAME ... MODE UID GID".
+list=$tmp/list
+{
+	for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /root \
+		 /etc /lib /kselftest; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	echo "file /bin/busybox $busybox 0755 0 0"
+	"$busybox" --list-full | while read -r applet; do
+		case "$applet" in
+		bin/busybox | usr/bin/timeout) ;;
+		*) echo "slink /$applet /bin/busybox 0777 0 0" ;;
+		esac
+	done
+	echo "file /usr/bin/timeout $tmp/timeout 0755 0 0"
+	echo "file /init $tmp/init 0755 0 0"
+	# A tree copied as it is: directories, files (with their mode),
+	# symlinks.
+	tree() {
+		local from=$1 to=$2 type path mode target
+		(cd "$from" && find . -mindepth 1 -printf '%y %P %m %l\n') |
+		while read -r type path mode target; do
+			case "$type" in
+			d) echo "dir $to/$path $mode 0 0" ;;
+			f) echo "file $to/$path $from/$path $mode 0 0" ;;
+			l) echo "slink $to/$path $target 0777 0 0" ;;
+			esac
+		done
+	}
+	tree "$inst" /kselftest
+	if [ -d "$mods/lib/modules" ]; then
+		echo "dir /lib/modules 0755 0 0"
+		tree "$mods/lib/modules" /lib/modules
+	fi
+} > "$list"
+
+mkdir -p "$(dirname "$out")"
+"$gen" -t 0 "$list" | gzip -9 -n > "$out.tmp"
+mv "$out.tmp" "$out"
+msg "$out: $(du -k "$out" | cut -f1) KiB, $(grep -c '^file' "$list") files," \
+    "tests: $(tr '\n' ' ' < "$inst/kselftest-list.txt")"

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-vm.sh OBJDIR INITRD ARCH CONSOLELOG RESULTFILE
+#
+# Boot the kernel built in OBJDIR with the test initramfs INITRD in QEMU
+# (settings from configs/qemu-ARCH; 2 GiB, 2 CPUs, serial console, no
+# reboot), stream the console to the terminal and into CONSOLELOG, then
+# check the log with parse-log.sh, which writes RESULTFILE and decides the
+# exit code.
+#
+# Environment:
+#   ACCEL=auto|kvm|tcg  auto (default): KVM if /dev/kvm is usable, but if
+#                       the console shows no "Linux version" line within
+#                       KVM_PROBE seconds (default 8), QEMU is killed and
+#                       the guest is booted again with TCG;
+#   TIMEOUT=SECONDS     the whole boot and test run (default 1200): QEMU is
+#                       killed after it and the run fails.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 5 ] || die "usage: run-vm.sh OBJDIR INITRD ARCH CONSOLELOG RESULTFILE"
+obj=$1 initrd=$2 arch=$3 log=$4 result=$5
+accel=${ACCEL:-auto}
+timeout=${TIMEOUT:-1200}
+probe=${KVM_PROBE:-8}
+top=$(cd "$(dirname "$0")/.." && pwd)
+qemucfg=$top/configs/qemu-$arch
+[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
+# shellcheck source=../configs/qemu-x86_64
+. "$qemucfg"
+image=$obj/$KERNEL_IMAGE
+[ -f "$image" ] || die "no kernel image $image: run make build first"
+[ -f "$initrd" ] || die "no initramfs $initrd: run make initramfs first"
+command -v "$QEMU_BIN" > /dev/null || die "no $QEMU_BIN: run make deps"
+
+kvm_usable() { [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; }
+case "$accel" in
+auto) if kvm_usable; then accel=kvm; fallback=true; else accel=tcg; fallback=false; fi ;;
+kvm) kvm_usable || die "ACCEL=kvm, but /dev/kvm is not usable"; fallback=false ;;
+tcg) fallback=false ;;
+*) die "ACCEL must be auto, kvm or tcg, not $accel" ;;
+esac
+
+mkdir -p "$(dirname "$log")" "$(dirname "$result")"
+rm -f "$result"
+qpid='' tpid=''
+stop() {
+	local pid
+	for pid in $qpid $tpid; do
+		kill "$pid" 2> /dev/null || true
+	done
+	sleep 1
+	for pid in $qpid $tpid; do
+		kill -9 "$pid" 2> /dev/null || true
+		wait "$pid" 2> /dev/null || true
+	done
+	qpid='' tpid=''
+}
+trap stop EXIT
+trap 'stop; exit 130' INT TERM
+
+# boot ACCEL: start QEMU in the background, its console going to $log
+# (truncated) and, through tail, to the terminal.
+boot() {
+	local a=$1 cpu
+	if [ "$a" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
+	local cmd=("$QEMU_BIN" -machine "$QEMU_MACHINE" -accel "$a" -cpu "$cpu"
+		   -m 2G -smp 2 -kernel "$image" -initrd "$initrd"
+		   -append "console=$QEMU_CONSOLE $QEMU_CMDLINE"
+		   -serial "file:$log")
+	# shellcheck disable=SC2206
+	cmd+=($QEMU_EXTRA)
+	: > "$log"
+	msg "booting with $a: ${cmd[*]}"
+	"${cmd[@]}" < /dev/null &
+	qpid=$!
+	tail -n +1 -f --pid="$qpid" "$log" &
+	tpid=$!
+	started=$SECONDS
+}
+
+# kvm_dead: the KVM guest shows no life (QEMU gone, or silent for $probe s).
+kvm_dead() {
+	! grep -aq 'Linux version' "$log" &&
+	{ ! kill -0 "$qpid" 2> /dev/null || [ $((SECONDS - started)) -ge "$probe" ]; }
+}
+
+start=$SECONDS
+boot "$accel"
+status=finished
+init_seen=''
+while :; do
+	if $fallback && [ "$accel" = kvm ]; then
+		if kvm_dead; then
+			fallback=false
+			how=exited
+			! kill -0 "$qpid" 2> /dev/null || how="still silent"
+			stop
+			msg "no console output from the KVM guest after $((SECONDS - started)) s" \
+			    "(QEMU $how): falling back to TCG"
+			accel=tcg
+			boot "$accel"
+			continue
+		elif grep -aq 'Linux version' "$log"; then
+			fallback=false
+		fi
+	fi
+	if [ -z "$init_seen" ] && grep -aq 'Run /init as init process' "$log"; then
+		init_seen=$((SECONDS - started))
+	fi
+	kill -0 "$qpid" 2> /dev/null || break
+	if [ $((SECONDS - start)) -ge "$timeout" ]; then
+		stop
+		msg "TIMEOUT: the guest did not finish within $timeout s; killed QEMU"
+		status=timeout
+		break
+	fi
+	sleep 1
+done
+if [ -n "$qpid" ]; then
+	wait "$qpid" && qrc=0 || qrc=$?
+	wait "$tpid" 2> /dev/null || true
+	qpid='' tpid=''
+	[ "$qrc" -eq 0 ] || msg "QEMU exited with status $qrc"
+fi
+msg "guest ran $((SECONDS - start)) s in all; with $accel, /init started ${init_seen:-?} s after QEMU did; console log: $log"
+
+"$top/scripts/parse-log.sh" "$log" "$result" "$status" "$accel" $((SECONDS - start))
