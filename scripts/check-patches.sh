@@ -102,7 +102,8 @@ git -C "$work" clean -q -fdx
 git -C "$work" checkout -q --detach base
 
 frag_m=$checkdir/driver-m.config
-sed "s/^$sym=y\$/$sym=m/" "$top/Kconfig.snippet" > "$frag_m"
+# The driver and its own options (its KUnit suite) become modules.
+sed -E "s/^($sym(_[A-Z0-9_]+)?)=y\$/\1=m/" "$top/Kconfig.snippet" > "$frag_m"
 grep -q "^$sym=m\$" "$frag_m" || echo "$sym=m" >> "$frag_m"
 
 # build_one K CFG LOG: configure and build CHECKDIR/build-CFG; print the

@@ -16,7 +16,11 @@
 #   - no test ran;
 #   - the kernel printed a splat (BUG, WARNING, Oops, panic, KASAN, UBSAN,
 #     lockdep, DMA-API debug, kmemleak, GPF, call trace...): each such
-#     line is printed.
+#     line is printed;
+#   - KUNIT_TOOL (environment) names the tree's kunit.py, because the
+#     kernel has built-in KUnit suites, and "kunit.py parse" on the boot
+#     part of the log (before /init) fails: a case failed, or no KUnit
+#     output was found.  Its report is kept next to CONSOLELOG (.kunit).
 # Exit status 0 only if the run passed.  Can be run again on an old log.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -71,6 +75,27 @@ read -r pass fail skip bins binfail <<< "$(awk '
 
 rc=$(sed -n "s/.*$marker rc=\([0-9]*\).*/\1/p" "$clean" | tail -n 1)
 
+# KUnit: built-in suites run before /init; kunit.py parses their KTAP.
+kunit_tool=${KUNIT_TOOL:-}
+kpass=0 kfail=0 kskip=0 kunit_ok=true kunit_line=''
+if [ -n "$kunit_tool" ]; then
+	kreport=${log%.log}.kunit
+	if [ ! -f "$kunit_tool" ]; then
+		kunit_ok=false kunit_line="no $kunit_tool"
+	else
+		sed '/Run \/init as init process/q' "$clean" |
+			python3 "$kunit_tool" parse > "$kreport" 2>&1 || kunit_ok=false
+		kunit_line=$(sed 's/\x1b\[[0-9;]*m//g' "$kreport" |
+			     grep -a 'Testing complete\.' | tail -n 1 || true)
+		kpass=$(grep -o 'passed: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+		kfail=$(grep -o 'failed: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+		kskip=$(grep -o 'skipped: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+		kerr=$(grep -o 'errors: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+		kfail=$((kfail + kerr))
+		[ -n "$kunit_line" ] || kunit_ok=false
+	fi
+fi
+
 reasons=()
 [ "$status" != timeout ] || reasons+=("timeout")
 [ -n "$rc" ] || reasons+=("no end marker: the guest did not finish")
@@ -81,6 +106,7 @@ reasons=()
 if [ -n "$splats" ]; then
 	reasons+=("kernel splat: $(grep -c . <<< "$splats") lines")
 fi
+$kunit_ok || reasons+=("KUnit: ${kunit_line:-no result} (see $kreport)")
 
 echo
 echo "==== results ($log) ===="
@@ -95,6 +121,9 @@ if [ "${#reasons[@]}" -gt 0 ]; then
 	joined=${joined%; }
 fi
 echo "test binaries: $bins ($binfail not ok); test cases: $pass passed, $fail failed, $skip skipped"
+if [ -n "$kunit_tool" ]; then
+	echo "KUnit (kunit.py parse): $kpass passed, $kfail failed, $kskip skipped${kunit_line:+ [$kunit_line]}"
+fi
 if [ "${#reasons[@]}" -eq 0 ]; then
 	verdict=pass
 	echo "run: PASS${accel:+ ($accel, ${secs}s)}"
@@ -106,6 +135,9 @@ fi
 	echo "passed=$pass"
 	echo "failed=$fail"
 	echo "skipped=$skip"
+	echo "kunit_passed=$kpass"
+	echo "kunit_failed=$kfail"
+	echo "kunit_skipped=$kskip"
 	echo "binaries=$bins"
 	echo "status=$verdict"
 	printf 'reasons=%q\n' "$joined"

@@ -4,10 +4,11 @@
 # run-vm.sh OBJDIR INITRD ARCH CONSOLELOG RESULTFILE
 #
 # Boot the kernel built in OBJDIR with the test initramfs INITRD in QEMU
-# (settings from configs/qemu-ARCH; 2 GiB, 2 CPUs, serial console, no
+# (settings from configs/qemu-ARCH: memory, CPUs, serial console, no
 # reboot), stream the console to the terminal and into CONSOLELOG, then
 # check the log with parse-log.sh, which writes RESULTFILE and decides the
-# exit code.
+# exit code.  When the kernel has CONFIG_KUNIT=y, its built-in KUnit suites
+# run at boot and parse-log.sh judges them with the tree's kunit.py.
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg  auto (default): KVM if /dev/kvm is usable, but if
@@ -67,7 +68,7 @@ boot() {
 	local a=$1 cpu
 	if [ "$a" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
 	local cmd=("$QEMU_BIN" -machine "$QEMU_MACHINE" -accel "$a" -cpu "$cpu"
-		   -m 2G -smp 2 -kernel "$image" -initrd "$initrd"
+		   -m "$QEMU_MEM" -smp "$QEMU_SMP" -kernel "$image" -initrd "$initrd"
 		   -append "console=$QEMU_CONSOLE $QEMU_CMDLINE"
 		   -serial "file:$log")
 	# shellcheck disable=SC2206
@@ -127,4 +128,9 @@ if [ -n "$qpid" ]; then
 fi
 msg "guest ran $((SECONDS - start)) s in all; with $accel, /init started ${init_seen:-?} s after QEMU did; console log: $log"
 
-"$top/scripts/parse-log.sh" "$log" "$result" "$status" "$accel" $((SECONDS - start))
+kunit_tool=''
+if grep -q '^CONFIG_KUNIT=y' "$obj/.config"; then
+	# O= builds link "source" to the tree they were built from.
+	kunit_tool=$obj/source/tools/testing/kunit/kunit.py
+fi
+KUNIT_TOOL=$kunit_tool "$top/scripts/parse-log.sh" "$log" "$result" "$status" "$accel" $((SECONDS - start))
