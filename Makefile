@@ -4,6 +4,7 @@
 #
 #   make          the main job: deps tree apply build initramfs run
 #   make test     check, then the main job, then one summary line
+#   make test-debug  the main job on a debug kernel (KASAN, lockdep, ...)
 #   make help     the targets and variables
 #
 # Everything fetched, built or logged goes under out/ (git-ignored).
@@ -16,6 +17,9 @@ ARCH    ?= x86_64
 ACCEL   ?= auto
 TARGETS ?= dmabuf-exporter
 FORCE   := 0
+# DEBUG=1: a debug kernel (configs/debug.config on top of the rest) in
+# build directories and logs of its own; "make test-debug" sets it.
+DEBUG   := 0
 TIMEOUT := 1200
 KSFT_ARGS :=
 
@@ -24,14 +28,21 @@ OUT     := $(TOP)/out
 PATCHES := $(TOP)/patches
 # Quilt's lookup order: a top-level series file, else patches/series.
 SERIES  := $(firstword $(wildcard $(TOP)/series) $(PATCHES)/series)
+ifeq ($(DEBUG),1)
+FLAVOR  := -debug
+EXTRA_CONFIG := $(TOP)/configs/debug.config
+else
+FLAVOR  :=
+EXTRA_CONFIG :=
+endif
 SRC     := $(OUT)/src/linux-$(KERNEL)
 WORK    := $(OUT)/work/linux-$(KERNEL)
-BUILD   := $(OUT)/build/linux-$(KERNEL)-$(ARCH)
+BUILD   := $(OUT)/build/linux-$(KERNEL)-$(ARCH)$(FLAVOR)
 CHECK   := $(OUT)/check
 LOGDIR  := $(OUT)/log
-INITRD  := $(OUT)/initramfs-$(KERNEL)-$(ARCH).cpio.gz
-CONSOLE := $(LOGDIR)/console-$(KERNEL)-$(ARCH).log
-RESULT  := $(LOGDIR)/result-$(KERNEL)-$(ARCH)
+INITRD  := $(OUT)/initramfs-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz
+CONSOLE := $(LOGDIR)/console-$(KERNEL)-$(ARCH)$(FLAVOR).log
+RESULT  := $(LOGDIR)/result-$(KERNEL)-$(ARCH)$(FLAVOR)
 CHECKRESULT := $(LOGDIR)/check-$(KERNEL).result
 
 # Nothing is exported: each script gets what it needs on its command line
@@ -41,7 +52,7 @@ CHECKRESULT := $(LOGDIR)/check-$(KERNEL).result
 S := $(TOP)/scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all deps tree apply build initramfs run check test export clean distclean help
+.PHONY: all deps tree apply build initramfs run check test test-debug export clean distclean help
 
 all: run
 
@@ -55,7 +66,7 @@ apply: tree
 	@FORCE=$(FORCE) SERIES=$(SERIES) $(S)/apply.sh $(SRC) $(WORK) $(PATCHES)
 
 build: apply
-	@SERIES=$(SERIES) $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(PATCHES) $(LOGDIR)/build-$(KERNEL)-$(ARCH).log
+	@EXTRA_CONFIG="$(EXTRA_CONFIG)" SERIES=$(SERIES) $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(PATCHES) $(LOGDIR)/build-$(KERNEL)-$(ARCH)$(FLAVOR).log
 
 initramfs: build
 	@KSFT_ARGS="$(KSFT_ARGS)" $(S)/mkinitramfs.sh $(BUILD) $(INITRD)
@@ -73,6 +84,11 @@ test: deps
 	$(MAKE) --no-print-directory check; c=$$?; \
 	$(MAKE) --no-print-directory all; r=$$?; \
 	$(S)/summary.sh $(CHECKRESULT) $(RESULT) $$c $$r
+
+# The main job on the debug kernel; any splat, or a leak kmemleak finds
+# after the tests, fails it.
+test-debug: deps
+	@$(MAKE) --no-print-directory all DEBUG=1
 
 export:
 	@SERIES=$(SERIES) $(S)/export.sh $(WORK) $(PATCHES)
@@ -96,6 +112,8 @@ help:
 ##   run            boot QEMU, run the kselftests, check the console log
 ##   check          checkpatch --strict, and a W=1 build (=y and =m) per patch
 ##   test           check, then all, then "N passed, N failed, N skipped"
+##   test-debug     all on a debug kernel (configs/debug.config: KASAN,
+##                  lockdep, kmemleak, DMA-API debug, UBSAN...), own build dir
 ##   export         write out/work/linux-$(KERNEL)'s commits to patches/
 ##   clean          remove builds, logs and the initramfs (keeps src, work)
 ##   distclean      remove out/ (refuses if out/work has unexported work)
@@ -104,6 +122,7 @@ help:
 ##   TIMEOUT=1200 (seconds for the whole boot and test run)
 ##   KSFT_ARGS=     extra run_kselftest.sh options, e.g. "-t dmabuf-exporter:foo"
 ##   FORCE=1        let apply/distclean discard unexported work in out/work
+##   DEBUG=1        build, boot and log the debug kernel (what test-debug does)
 ##   WORK= BUILD= CHECK= PATCHES= SERIES=  other work tree, build, check or
 ##                  patch directory, or series file (names relative to PATCHES)
 ##   (KVM_PROBE=8 in the environment: seconds the KVM guest gets to show life)

@@ -5,7 +5,8 @@
 #
 # Build the kernel of WORKTREE in OBJDIR (make O=OBJDIR) for a QEMU guest
 # and the kselftests TARGETS (a space-separated list) for it:
-#   1. configure: tinyconfig + configs/ARCH.config + Kconfig.snippet (see
+#   1. configure: tinyconfig + configs/ARCH.config + Kconfig.snippet + the
+#      fragments in $EXTRA_CONFIG, space-separated (the debug one) (see
 #      make-config.sh, which fails if a requested value was dropped; a
 #      symbol the tree does not define yet is fatal only if the series
 #      ($SERIES, else PATCHDIR/series) is non-empty);
@@ -49,8 +50,9 @@ allow=-a
 [ -z "$(series_patches "$pdir")" ] || allow=
 start=$SECONDS
 msg "configuring"
+# shellcheck disable=SC2086 # EXTRA_CONFIG is a list of file names
 "$top/scripts/make-config.sh" $allow "$work" "$obj" "$arch" \
-	"$top/configs/$arch.config" "$top/Kconfig.snippet"
+	"$top/configs/$arch.config" "$top/Kconfig.snippet" ${EXTRA_CONFIG:-}
 
 msg "building $KERNEL_TARGET (W=1)"
 kmake W=1 "$KERNEL_TARGET"

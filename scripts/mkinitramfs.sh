@@ -95,6 +95,14 @@ echo "init: running ./run_kselftest.sh $ksft_args"
 ./run_kselftest.sh $ksft_args
 rc=\$?
 cd /
+# A debug kernel: ask kmemleak for what the tests leaked.  It reports only
+# objects older than 5 s, hence the wait; a report fails the run.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	sleep 6
+	echo scan > /sys/kernel/debug/kmemleak
+	echo "init: kmemleak scan done"
+	cat /sys/kernel/debug/kmemleak
+fi
 sync
 echo "$marker rc=\$rc"
 reboot -f
