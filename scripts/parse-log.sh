@@ -36,9 +36,10 @@ trap 'rm -f "$clean"' EXIT
 tr -d '\r' < "$log" > "$clean"
 
 # Kernel splats.  Informational lines that contain a pattern are excluded:
-# the DMA-API debug banner and kmemleak's start-up lines.
+# the DMA-API debug banner, kmemleak's start-up lines and RCU's lockdep
+# banner.
 splat_re='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|DMA-API:|kmemleak:|unreferenced object|general protection fault|Call Trace|detected stalls? on CPU|blocked for more than [0-9]+ seconds'
-benign_re='DMA-API: preallocated [0-9]+ debug entries|DMA-API: debugging enabled by kernel config|kmemleak: Kernel memory leak detector initialized|kmemleak: Automatic memory scanning thread started'
+benign_re='DMA-API: preallocated [0-9]+ debug entries|DMA-API: debugging enabled by kernel config|kmemleak: Kernel memory leak detector initialized|kmemleak: Automatic memory scanning thread started|rcu:[[:space:]]+RCU lockdep checking is enabled'
 splats=$(grep -anE "$splat_re" "$clean" | grep -avE "$benign_re" || true)
 
 # Test counts, per run_kselftest.sh's TAP.
