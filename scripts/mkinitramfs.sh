@@ -76,6 +76,9 @@ mount -t devpts devpts /dev/pts 2> /dev/null
 if grep -qw debugfs /proc/filesystems; then
 	mount -t debugfs debugfs /sys/kernel/debug
 fi
+if grep -qw cgroup2 /proc/filesystems; then
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup
+fi
 # run_kselftest.sh sends each test's output to /dev/stdout: without these
 # links every test's TAP would be lost.
 ln -sfn /proc/self/fd /dev/fd
