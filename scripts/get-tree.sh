@@ -42,9 +42,14 @@ debian_uri() {
 }
 uri=$(debian_uri | grep -v -- '-security' | grep '/debian/*$' | head -n 1)
 [ -n "$uri" ] || { echo "get-tree: no Debian URI in the apt sources" >&2; exit 1; }
+# The security archive: the machine's own, else Debian's usual place for
+# it beside the main archive ("debian" -> "debian-security").
+securi=$(debian_uri | grep '/debian-security/*$' | head -n 1 || true)
+[ -n "$securi" ] || securi=${uri%/}-security
 
-# The package may sit in the machine's own suite (6.12 in bookworm), in sid,
-# or in experimental; a private list of all three finds it wherever it is.
+# The package may sit in the machine's own suite, in its security suite
+# (linux-source-6.12 comes to bookworm as a security update), in sid, or in
+# experimental; a private list of all four finds it wherever it is.
 suites=$(awk '/^Suites:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
 [ -n "$suites" ] || suites=bookworm
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -52,6 +57,7 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	for s in "$suites" sid experimental; do
 		echo "deb [signed-by=$keyring] $uri $s main"
 	done
+	echo "deb [signed-by=$keyring] $securi $suites-security main"
 } > "$apt/sources.list"
 
 aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
@@ -69,7 +75,7 @@ apt-get "${aptopts[@]}" update -qq
 # default pin, so ask for the candidate list and sort it ourselves).
 version=$(apt-cache "${aptopts[@]}" madison "$pkg" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
 	  sort -V | tail -n 1)
-[ -n "$version" ] || { echo "get-tree: $pkg is in none of: $suites sid experimental" >&2; exit 1; }
+[ -n "$version" ] || { echo "get-tree: $pkg is in none of: $suites $suites-security sid experimental" >&2; exit 1; }
 
 echo "get-tree: downloading $pkg=$version"
 (cd "$dl" && apt-get "${aptopts[@]}" download "$pkg=$version")
