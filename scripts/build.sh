@@ -17,6 +17,8 @@
 #   4. make kselftest-install TARGETS=... with USERLDFLAGS=-static (lib.mk's
 #      hook for extra link flags), so the tests run in a busybox initramfs
 #      without a C library; installed in OBJDIR/kselftest/kselftest_install.
+# configs/qemu-ARCH may set CROSS_COMPILE (arm64: aarch64-linux-gnu-); it is
+# exported to every make, the kselftests' included.
 # Everything is logged to LOGFILE as well.  Uses -j$(nproc).
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -29,7 +31,10 @@ qemucfg=$top/configs/qemu-$arch
 [ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
 # shellcheck source=../configs/qemu-x86_64
 . "$qemucfg"
-[ -d "$work/.git" ] || die "$work is not a git tree: run make apply first"
+# A cross build (configs/qemu-ARCH sets CROSS_COMPILE) must configure with
+# the cross compiler too: Kconfig asks the compiler what it supports.
+export CROSS_COMPILE=${CROSS_COMPILE:-}
+[ -e "$work/.git" ] || die "$work is not a git tree: run make apply first"
 
 mkdir -p "$(dirname "$log")" "$obj"
 obj=$(cd "$obj" && pwd)
