@@ -36,6 +36,9 @@ FLAVOR  :=
 EXTRA_CONFIG :=
 endif
 SRC     := $(OUT)/src/linux-$(KERNEL)
+# A kernel other than the series' base gets the series plus its own
+# backport patches (backports/README.md); empty for the base kernel.
+BACKPORTS := $(wildcard $(TOP)/backports/$(KERNEL))
 WORK    := $(OUT)/work/linux-$(KERNEL)
 BUILD   := $(OUT)/build/linux-$(KERNEL)-$(ARCH)$(FLAVOR)
 CHECK   := $(OUT)/check
@@ -63,7 +66,7 @@ tree: deps
 	@$(S)/get-tree.sh $(KERNEL) $(OUT)/src
 
 apply: tree
-	@FORCE=$(FORCE) SERIES=$(SERIES) $(S)/apply.sh $(SRC) $(WORK) $(PATCHES)
+	@FORCE=$(FORCE) SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/apply.sh $(SRC) $(WORK) $(PATCHES)
 
 build: apply
 	@EXTRA_CONFIG="$(EXTRA_CONFIG)" SERIES=$(SERIES) $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(PATCHES) $(LOGDIR)/build-$(KERNEL)-$(ARCH)$(FLAVOR).log
@@ -75,7 +78,7 @@ run: initramfs
 	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) $(S)/run-vm.sh $(BUILD) $(INITRD) $(ARCH) $(CONSOLE) $(RESULT)
 
 check: tree
-	@TARGETS="$(TARGETS)" SERIES=$(SERIES) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
+	@TARGETS="$(TARGETS)" SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
 
 # check and the main job both run, whatever the first one's outcome, so that
 # one "make test" reports everything; the summary line comes last.
@@ -115,6 +118,7 @@ help:
 ##   test-debug     all on a debug kernel (configs/debug.config: KASAN,
 ##                  lockdep, kmemleak, DMA-API debug, UBSAN...), own build dir
 ##   export         write out/work/linux-$(KERNEL)'s commits to patches/
+##                  (a backport tree's own commits to backports/$(KERNEL)/)
 ##   clean          remove builds, logs and the initramfs (keeps src, work)
 ##   distclean      remove out/ (refuses if out/work has unexported work)
 ## Variables:

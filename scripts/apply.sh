@@ -18,6 +18,13 @@
 # no patch holds, an uncommitted or untracked file) makes this script
 # refuse, unless FORCE=1 is set in the environment, which resets it all the
 # same.
+#
+# With $BACKPORTS (environment: a directory backports/VERSION, for a kernel
+# other than the series' base; see backports/README.md), the series is
+# applied with the "git am" options of BACKPORTS/am-options, tag upstream
+# marks its last commit, and the backport patches of BACKPORTS/series
+# follow; .git/exporter-upstream records what was applied below upstream
+# (see backport_state in lib.sh).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +34,17 @@ src=$1 work=$2 pdir=$3
 [ -d "$src/.git" ] || die "$src is not a git tree: run make tree first"
 series_patches "$pdir" > /dev/null	# dies on a missing patch file
 mapfile -t patches < <(series_patches "$pdir")
+bp=${BACKPORTS:-}
+amopts=() backports=()
+if [ -n "$bp" ]; then
+	[ -d "$bp" ] || die "no backport directory $bp"
+	bp=$(cd "$bp" && pwd)
+	if [ -f "$bp/am-options" ]; then
+		mapfile -t amopts < <(grep -Ev '^[[:space:]]*(#|$)' "$bp/am-options")
+	fi
+	SERIES='' series_patches "$bp" > /dev/null
+	mapfile -t backports < <(SERIES='' series_patches "$bp")
+fi
 
 show_series() {
 	if [ "${#patches[@]}" -eq 0 ]; then
@@ -80,6 +98,7 @@ if [ -e "$work" ]; then
 		git -C "$work" am --abort > /dev/null 2>&1 || true
 		git -C "$work" checkout -q -f -B dma-buf-exporter base
 		git -C "$work" clean -q -fd
+		git -C "$work" tag -d upstream > /dev/null 2>&1 || true
 		msg "reset $work to tag base"
 	else
 		rm -rf "$work"
@@ -97,13 +116,30 @@ if $fresh; then
 	git -C "$work" config user.email "$email"
 fi
 cp "$src/.git/exporter-base" "$work/.git/exporter-base"
+rm -f "$work/.git/exporter-upstream"
 
-for p in "${patches[@]}"; do
-	if ! git -C "$work" am -q "$(readlink -f "$p")"; then
+# am PATCH [OPTION...]: git am one patch, or stop with what is applied.
+am() {
+	local p=$1
+	shift
+	if ! git -C "$work" am -q "$@" "$(readlink -f "$p")"; then
 		git -C "$work" am --abort || true
 		die "$p does not apply on $(cat "$src/.git/exporter-base")" \
 		    "(the patches before it are applied in $work)"
 	fi
+}
+
+for p in "${patches[@]}"; do
+	am "$p" "${amopts[@]}"
 done
-msg "applied ${#patches[@]} patch(es) from $(series_file "$pdir") on tag base ($(cat "$work/.git/exporter-base")):"
+msg "applied ${#patches[@]} patch(es) from $(series_file "$pdir") on tag base ($(cat "$work/.git/exporter-base"))${amopts[*]:+ with git am ${amopts[*]}}"
+if [ -n "$bp" ]; then
+	git -C "$work" tag upstream
+	for p in "${backports[@]}"; do
+		am "$p"
+	done
+	printf 'backports %s\nfingerprint %s\n' "$bp" "$(upstream_fingerprint "$pdir" "$bp")" \
+		> "$work/.git/exporter-upstream"
+	msg "then ${#backports[@]} backport patch(es) from $bp/series (tag upstream: the series' end)"
+fi
 show_series

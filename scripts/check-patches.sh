@@ -22,6 +22,15 @@
 # the =m builds rebuild little; the files the series touches are touched
 # before each build so their warnings show up again.  Build logs go to
 # LOGDIR/check-*.log; RESULTFILE gets status=pass|fail.  Uses -j$(nproc).
+#
+# With $BACKPORTS (environment: backports/VERSION, for a kernel other than
+# the series' base; see backports/README.md), the patches of the series
+# only build there with the backport on top: checkpatch --strict runs on
+# the series' patches and on the backport patches of BACKPORTS/series, and
+# one =y and one =m build (CHECKDIR/build-VERSION-{y,m}, logs
+# LOGDIR/check-VERSION-{y,m}.log) of the series, applied with the "git am"
+# options of BACKPORTS/am-options, plus the backport, takes the place of
+# the builds patch by patch.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -35,9 +44,22 @@ qemucfg=$top/configs/qemu-$arch
 [ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
 # shellcheck source=../configs/qemu-x86_64
 . "$qemucfg"
+export CROSS_COMPILE=${CROSS_COMPILE:-}	# set for a cross build (arm64)
 
 series_patches "$pdir" > /dev/null	# dies on a missing patch file
 mapfile -t patches < <(series_patches "$pdir")
+bp=${BACKPORTS:-}
+amopts=() backports=()
+tag=
+if [ -n "$bp" ]; then
+	[ -d "$bp" ] || die "no backport directory $bp"
+	if [ -f "$bp/am-options" ]; then
+		mapfile -t amopts < <(grep -Ev '^[[:space:]]*(#|$)' "$bp/am-options")
+	fi
+	SERIES='' series_patches "$bp" > /dev/null
+	mapfile -t backports < <(SERIES='' series_patches "$bp")
+	tag=$(basename "$src" | sed 's/^linux-//')-
+fi
 mkdir -p "$logdir" "$checkdir"
 checkdir=$(cd "$checkdir" && pwd)
 rm -f "$result"
@@ -74,15 +96,15 @@ fi
 # scripts/spdxcheck.py with "env python3", which needs Debian's python3-ply
 # and python3-git: put Debian's python3 first in case another python3
 # (pyenv, a virtualenv) comes first in PATH.
-for i in "${!patches[@]}"; do
-	p=$(readlink -f "${patches[$i]}")
+for p in "${patches[@]}" "${backports[@]}"; do
+	p=$(readlink -f "$p")
 	name=$(basename "$p")
 	out=$(cd "$src" && { PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --color=never "$p" 2>&1 || true; })
 	if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
-		report+=("[$((i + 1))] $name: checkpatch --strict clean")
+		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict clean")
 	else
 		echo "$out"
-		report+=("[$((i + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" || echo 'no result')")
+		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" || echo 'no result')")
 		failures+=("checkpatch:$name")
 	fi
 done
@@ -109,7 +131,7 @@ grep -q "^$sym=m\$" "$frag_m" || echo "$sym=m" >> "$frag_m"
 # build_one K CFG LOG: configure and build CHECKDIR/build-CFG; print the
 # new warnings; return 1 if there are any or the build failed.
 build_one() {
-	local k=$1 cfg=$2 log=$3 obj=$checkdir/build-$2 allow=-a rc=0
+	local k=$1 cfg=$2 log=$3 obj=$checkdir/build-$tag$2 allow=-a rc=0
 	local -a frags=("$top/configs/$arch.config" "$top/Kconfig.snippet")
 	[ "$cfg" = y ] || frags+=("$frag_m")
 	[ "$k" -lt "${#patches[@]}" ] || allow=
@@ -171,7 +193,7 @@ build_one() {
 # directory's absolute path: rewrite it, keeping the files' mtimes, or
 # objtool and with it every object would be rebuilt.
 seed_build_m() {
-	local from=$checkdir/build-y to=$checkdir/build-m f
+	local from=$checkdir/build-${tag}y to=$checkdir/build-${tag}m f
 	msg "seeding $to from $from"
 	rm -rf "$to.tmp"
 	cp -a "$from" "$to.tmp"
@@ -184,28 +206,21 @@ seed_build_m() {
 	mv "$to.tmp" "$to"
 }
 
-for i in "${!patches[@]}"; do
-	k=$((i + 1))
-	p=$(readlink -f "${patches[$i]}")
-	name=$(basename "$p")
-	if ! git -C "$work" am -q "$p"; then
-		git -C "$work" am --abort || true
-		report+=("[$k] $name: does not apply")
-		failures+=("apply:$name")
-		finish
-	fi
-	touched=$(git -C "$work" diff --name-only base HEAD)
+# check_build K NAME: build patches 1..K (touched: the files they touch)
+# with the driver =y and =m; NAME is what the report calls them.
+check_build() {
+	local k=$1 name=$2 cfg log t out
 	for cfg in y m; do
 		# Recompile the touched files even when nothing changed since
 		# the last run, so that their warnings are seen.
 		(cd "$work" && while read -r f; do
 			[ ! -f "$f" ] || touch "$f"
 		done <<< "$touched")
-		log=$logdir/check-$k-$cfg.log
+		log=$logdir/check-${tag:-$k-}$cfg.log
 		# A first =m build starts from a copy of the =y one: the two
 		# differ in a few objects, not in the whole kernel.
-		if [ "$cfg" = m ] && [ ! -e "$checkdir/build-m" ] &&
-		   [ -f "$checkdir/build-y/$KERNEL_IMAGE" ]; then
+		if [ "$cfg" = m ] && [ ! -e "$checkdir/build-${tag}m" ] &&
+		   [ -f "$checkdir/build-${tag}y/$KERNEL_IMAGE" ]; then
 			seed_build_m
 		fi
 		msg "[$k/${#patches[@]}] $name: building with $sym=$cfg (log: $log)"
@@ -218,5 +233,37 @@ for i in "${!patches[@]}"; do
 			failures+=("build-$cfg:$name")
 		fi
 	done
+}
+
+# apply_one K PATCH [OPTION...]: git am PATCH, or report it and finish.
+apply_one() {
+	local k=$1 p
+	p=$(readlink -f "$2")
+	shift 2
+	if ! git -C "$work" am -q "$@" "$p"; then
+		git -C "$work" am --abort || true
+		report+=("[$k] $(basename "$p"): does not apply")
+		failures+=("apply:$(basename "$p")")
+		finish
+	fi
+}
+
+if [ -n "$bp" ]; then
+	for p in "${patches[@]}"; do
+		apply_one "${#patches[@]}" "$p" "${amopts[@]}"
+	done
+	for p in "${backports[@]}"; do
+		apply_one "${#patches[@]}" "$p"
+	done
+	touched=$(git -C "$work" diff --name-only base HEAD)
+	check_build "${#patches[@]}" "series + $(basename "$bp") backport"
+	finish
+fi
+
+for i in "${!patches[@]}"; do
+	k=$((i + 1))
+	apply_one "$k" "${patches[$i]}"
+	touched=$(git -C "$work" diff --name-only base HEAD)
+	check_build "$k" "$(basename "${patches[$i]}")"
 done
 finish

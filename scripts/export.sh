@@ -11,6 +11,11 @@
 # the names must be the series' three agreed names.  Patches that the old
 # series listed and the new one does not are removed; other files in
 # PATCHDIR are left alone.
+#
+# A backport tree (tag upstream: see backports/README.md) exports only its
+# backport commits, upstream..HEAD, to the backport directory it was made
+# from, and that directory's series file; the series itself is edited and
+# exported in the base kernel's tree, never from a backport tree.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +29,19 @@ expected=(
 )
 [ -d "$work/.git" ] || die "$work is not a git tree: run make apply first"
 git -C "$work" rev-parse -q --verify base > /dev/null || die "$work has no tag base"
+range=base..HEAD
+if git -C "$work" rev-parse -q --verify refs/tags/upstream > /dev/null; then
+	rec=$(git -C "$work" rev-parse --absolute-git-dir)/exporter-upstream
+	pdir=$(sed -n 's/^backports //p' "$rec" 2> /dev/null || true)
+	[ -n "$pdir" ] || die "$work has tag upstream but $rec names no backport directory"
+	git -C "$work" merge-base --is-ancestor upstream HEAD ||
+		die "$work: the series' commits (base..upstream) were changed;" \
+		    "edit the series in the base kernel's tree, and only the backport here"
+	range=upstream..HEAD
+	expected=()
+	SERIES=''
+	msg "$work is a backport tree: exporting $range to $pdir"
+fi
 
 status=$(git -C "$work" --no-optional-locks status --porcelain)
 if [ -n "$status" ]; then
@@ -34,9 +52,9 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$work" format-patch -q --no-signature --zero-commit \
-	-o "$tmp" base..HEAD > /dev/null
+	-o "$tmp" "$range" > /dev/null
 mapfile -t new < <(cd "$tmp" && find . -name '*.patch' | sed 's,^\./,,' | sort)
-[ "${#new[@]}" -gt 0 ] || die "$work has no commits on base: nothing to export"
+[ "${#new[@]}" -gt 0 ] || die "$work has no commits in $range: nothing to export"
 if [ "${#new[@]}" -eq "${#expected[@]}" ] && [ "${new[*]}" != "${expected[*]}" ]; then
 	echo "$prog: error: the subjects give these names:" >&2
 	printf '    %s\n' "${new[@]}" >&2
@@ -64,4 +82,4 @@ done
 series=$(series_file "$pdir")
 printf '%s\n' "${new[@]}" > "$tmp/series"
 cmp -s "$tmp/series" "$series" || cp "$tmp/series" "$series"
-msg "$series: ${#new[@]} patches from $work (base..HEAD)"
+msg "$series: ${#new[@]} patches from $work ($range)"

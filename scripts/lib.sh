@@ -8,8 +8,10 @@
 # Provides msg/die (messages prefixed with the calling script's name),
 # series_file/series_patches (the series and the patch files it lists),
 # normalize_patch (a patch without the parts that change from one export to
-# the next) and tree_state (whether a work tree holds anything that
-# patches/ does not).
+# the next), tree_state (whether a work tree holds anything that
+# patches/ does not) and what it needs for backport trees (another kernel
+# than the series' base, with backports/VERSION: upstream_fingerprint,
+# backport_state).
 
 prog=$(basename "$0" .sh)
 
@@ -74,10 +76,11 @@ normalize_patch() {
 #                  patches (the series grew or was reordered): safe to redo;
 #   dirty: WHY     uncommitted changes (untracked files count) or a commit
 #                  that no patch holds: recreating would lose work.
-# Reads the tree only: no index refresh, no lock.
+# A backport tree (tag upstream, see backport_state) is judged by
+# backport_state instead.  Reads the tree only: no index refresh, no lock.
 tree_state() {
-	local work=$1 dir=$2 tmp status i p found
-	local -a have=() want=()
+	local work=$1 dir=$2 status
+	local -a want=()
 	status=$(git -C "$work" --no-optional-locks status --porcelain) ||
 		{ echo "dirty: git status failed"; return 0; }
 	if [ -n "$status" ]; then
@@ -87,18 +90,32 @@ tree_state() {
 	fi
 	git -C "$work" rev-parse -q --verify base > /dev/null ||
 		{ echo "dirty: no tag base"; return 0; }
+	if git -C "$work" rev-parse -q --verify refs/tags/upstream > /dev/null; then
+		backport_state "$work" "$dir"
+		return 0
+	fi
+	mapfile -t want < <(series_patches "$dir")
+	range_state "$work" base..HEAD "$(series_file "$dir")" "${want[@]}"
+}
+
+# range_state WORKTREE RANGE NAME PATCH...: compare the commits of RANGE
+# with the PATCHes (the patch files of the series file NAME): clean,
+# stale or "dirty: WHY", as tree_state says.
+range_state() {
+	local work=$1 range=$2 name=$3 tmp i p found same=true
+	local -a have=() want=()
+	shift 3
 	tmp=$(mktemp -d)
 	git -C "$work" format-patch -q --no-signature --zero-commit \
-		-o "$tmp/have" base..HEAD > /dev/null
+		-o "$tmp/have" "$range" > /dev/null
 	mkdir -p "$tmp/want"
 	i=0
-	while read -r p; do
+	for p; do
 		i=$((i + 1))
 		normalize_patch "$p" > "$tmp/want/$i"
 		want+=("$tmp/want/$i")
-	done < <(series_patches "$dir")
+	done
 	mapfile -t have < <(find "$tmp/have" -name '*.patch' 2> /dev/null | sort)
-	local same=true
 	[ "${#have[@]}" -eq "${#want[@]}" ] || same=false
 	for i in "${!have[@]}"; do
 		normalize_patch "${have[$i]}" > "${have[$i]}.n"
@@ -113,7 +130,7 @@ tree_state() {
 			fi
 		done
 		if ! $found; then
-			echo "dirty: commit $((i + 1)) ($(basename "${have[$i]}")), which no patch in $(series_file "$dir") holds"
+			echo "dirty: commit $((i + 1)) of $range ($(basename "${have[$i]}")), which no patch in $name holds"
 			rm -rf "$tmp"
 			return 0
 		fi
@@ -124,4 +141,51 @@ tree_state() {
 	else
 		echo stale
 	fi
+}
+
+# A backport tree (another kernel than the series' base, with a directory
+# backports/VERSION: see backports/README.md) holds the series applied
+# with the "git am" options of BPDIR/am-options, tag upstream on its last
+# commit, then the backport patches of BPDIR/series.  scripts/apply.sh
+# writes BPDIR and the fingerprint of what it applied below upstream to
+# the tree's .git/exporter-upstream:
+#   backports BPDIR
+#   fingerprint SHA256
+# upstream_fingerprint PATCHDIR BPDIR: that fingerprint: the series'
+# patches (normalized) and the am-options they were applied with.
+upstream_fingerprint() {
+	local p
+	{
+		while read -r p; do
+			normalize_patch "$p"
+		done < <(series_patches "$1")
+		cat "$2/am-options" 2> /dev/null || true
+	} | sha256sum | cut -d' ' -f1
+}
+
+# backport_state WORKTREE PATCHDIR: tree_state of a backport tree.  The
+# commits base..upstream are the series as scripts/apply.sh applied it:
+# current if the fingerprint matches, and never edited in this tree (edit
+# the series in the base kernel's tree); the commits upstream..HEAD are
+# compared with the patches of BPDIR/series as tree_state compares a
+# mainline tree's commits with patches/.
+backport_state() {
+	local work=$1 dir=$2 rec bp state
+	local -a want=()
+	rec=$(git -C "$work" rev-parse --absolute-git-dir)/exporter-upstream
+	# The backport directory: the caller's ($BACKPORTS, as scripts/apply.sh
+	# gets it), else the one the tree was made from.
+	bp=${BACKPORTS:-$(sed -n 's/^backports //p' "$rec" 2> /dev/null || true)}
+	[ -n "$bp" ] || { echo "dirty: tag upstream but no backports line in $rec"; return 0; }
+	git -C "$work" merge-base --is-ancestor upstream HEAD ||
+		{ echo "dirty: the series' commits (base..upstream) are not below HEAD any more"; return 0; }
+	if [ -d "$bp" ]; then
+		mapfile -t want < <(SERIES='' series_patches "$bp")
+	fi
+	state=$(range_state "$work" upstream..HEAD "$bp/series" "${want[@]}")
+	if [ "$state" = clean ] &&
+	   [ "$(sed -n 's/^fingerprint //p' "$rec")" != "$(upstream_fingerprint "$dir" "$bp")" ]; then
+		state=stale	# the series or its am-options changed
+	fi
+	echo "$state"
 }
