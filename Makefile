@@ -47,6 +47,13 @@ INITRD  := $(OUT)/initramfs-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz
 CONSOLE := $(LOGDIR)/console-$(KERNEL)-$(ARCH)$(FLAVOR).log
 RESULT  := $(LOGDIR)/result-$(KERNEL)-$(ARCH)$(FLAVOR)
 CHECKRESULT := $(LOGDIR)/check-$(KERNEL).result
+# Another architecture than x86_64 checks in a directory, logs and a result
+# of its own, so that "make test ARCH=arm64" can run beside x86_64's.
+ifneq ($(ARCH),x86_64)
+CHECK   := $(OUT)/check-$(ARCH)
+CHECKRESULT := $(LOGDIR)/check-$(KERNEL)-$(ARCH).result
+check: LOGDIR := $(LOGDIR)/check-$(ARCH)
+endif
 
 # Nothing is exported: each script gets what it needs on its command line
 # or in its environment below, and the scripts drop the make state they
@@ -72,7 +79,7 @@ build: apply
 	@EXTRA_CONFIG="$(EXTRA_CONFIG)" SERIES=$(SERIES) $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(PATCHES) $(LOGDIR)/build-$(KERNEL)-$(ARCH)$(FLAVOR).log
 
 initramfs: build
-	@KSFT_ARGS="$(KSFT_ARGS)" $(S)/mkinitramfs.sh $(BUILD) $(INITRD)
+	@KSFT_ARGS="$(KSFT_ARGS)" $(S)/mkinitramfs.sh $(BUILD) $(INITRD) $(ARCH)
 
 run: initramfs
 	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) $(S)/run-vm.sh $(BUILD) $(INITRD) $(ARCH) $(CONSOLE) $(RESULT)

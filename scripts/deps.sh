@@ -22,6 +22,11 @@ pkgs=(
 	libssl-dev cpio kmod dwarves zstd gzip rsync
 	# the guest: QEMU and a static busybox for the initramfs
 	qemu-system-x86 busybox-static
+	# ARCH=arm64 (CI runs both architectures, so they are always
+	# installed): QEMU's "virt" machine, the cross compiler, and the C
+	# library the static kselftests link; the guest's busybox is
+	# fetched by get-busybox.sh, not installed
+	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
 
 command -v dpkg-query > /dev/null ||

@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh OBJDIR OUTPUT
+# mkinitramfs.sh OBJDIR OUTPUT [ARCH]
 #
 # Pack the test initramfs OUTPUT (a gzip-compressed cpio archive) for the
-# kernel built in OBJDIR by build.sh:
-#   /bin/busybox           Debian's busybox-static, with a symlink for each
-#                          applet (made at pack time);
+# kernel built in OBJDIR by build.sh for ARCH (default x86_64):
+#   /bin/busybox           Debian's busybox-static of the guest's
+#                          architecture (configs/qemu-ARCH: DEB_ARCH;
+#                          scripts/get-busybox.sh fetches a foreign one into
+#                          OUTPUT's directory), with a symlink for each
+#                          applet (made at pack time; for a foreign busybox,
+#                          which cannot run here, by /init at boot);
 #   /usr/bin/timeout       a wrapper around busybox's timeout that takes GNU
 #                          timeout's --foreground and exit code 124, which
 #                          kselftest/runner.sh relies on;
@@ -26,11 +30,19 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || die "usage: mkinitramfs.sh OBJDIR OUTPUT"
-obj=$(cd "$1" && pwd) out=$2
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: mkinitramfs.sh OBJDIR OUTPUT [ARCH]"
+obj=$(cd "$1" && pwd) out=$2 arch=${3:-x86_64}
 inst=$obj/kselftest/kselftest_install
 mods=$obj/modules-install
-busybox=/bin/busybox
+top=$(cd "$(dirname "$0")/.." && pwd)
+qemucfg=$top/configs/qemu-$arch
+[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
+# shellcheck source=../configs/qemu-x86_64
+. "$qemucfg"
+host_arch=$(dpkg --print-architecture)
+busybox=$("$top/scripts/get-busybox.sh" "${DEB_ARCH:-$host_arch}" "$(dirname "$out")/busybox")
+native=false
+[ "${DEB_ARCH:-$host_arch}" != "$host_arch" ] || native=true
 # The line the guest prints last; run-vm.sh looks for it.
 marker="KSELFTEST-RUN-COMPLETE"
 ksft_args=${KSFT_ARGS:-}
@@ -66,6 +78,9 @@ cat > "$tmp/init" <<EOF
 #!/bin/sh
 # /init of the kselftest initramfs (made by scripts/mkinitramfs.sh).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
+# A busybox of another architecture than the packing machine's has only
+# /bin/sh: the other applet links are made here.
+[ -e /bin/mount ] || /bin/busybox --install -s
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2> /dev/null
@@ -124,7 +139,11 @@ list=$tmp/list
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	echo "nod /dev/null 0666 0 0 c 1 3"
 	echo "file /bin/busybox $busybox 0755 0 0"
-	"$busybox" --list-full | while read -r applet; do
+	if $native; then
+		"$busybox" --list-full
+	else
+		echo bin/sh
+	fi | while read -r applet; do
 		case "$applet" in
 		bin/busybox | usr/bin/timeout) ;;
 		*) echo "slink /$applet /bin/busybox 0777 0 0" ;;

@@ -11,7 +11,8 @@
 # run at boot and parse-log.sh judges them with the tree's kunit.py.
 #
 # Environment:
-#   ACCEL=auto|kvm|tcg  auto (default): KVM if /dev/kvm is usable, but if
+#   ACCEL=auto|kvm|tcg  auto (default): KVM if /dev/kvm is usable and the
+#                       guest is of the host's architecture, but if
 #                       the console shows no "Linux version" line within
 #                       KVM_PROBE seconds (default 8), QEMU is killed and
 #                       the guest is booted again with TCG;
@@ -36,10 +37,15 @@ image=$obj/$KERNEL_IMAGE
 [ -f "$initrd" ] || die "no initramfs $initrd: run make initramfs first"
 command -v "$QEMU_BIN" > /dev/null || die "no $QEMU_BIN: run make deps"
 
-kvm_usable() { [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; }
+# KVM runs only guests of the host's own kind (configs/qemu-ARCH:
+# QEMU_KVM_ARCH, the uname -m of such a host; default: this host's).
+kvm_usable() {
+	[ "${QEMU_KVM_ARCH:-$(uname -m)}" = "$(uname -m)" ] &&
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
+}
 case "$accel" in
 auto) if kvm_usable; then accel=kvm; fallback=true; else accel=tcg; fallback=false; fi ;;
-kvm) kvm_usable || die "ACCEL=kvm, but /dev/kvm is not usable"; fallback=false ;;
+kvm) kvm_usable || die "ACCEL=kvm, but /dev/kvm is not usable for an $arch guest on $(uname -m)"; fallback=false ;;
 tcg) fallback=false ;;
 *) die "ACCEL must be auto, kvm or tcg, not $accel" ;;
 esac

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# get-busybox.sh DEBARCH OUTDIR
+#
+# Print the path of a static busybox for the Debian architecture DEBARCH
+# (the guest's userspace, e.g. arm64), fetching it once if needed:
+#   - DEBARCH is the machine's own architecture: /bin/busybox of the
+#     installed busybox-static package;
+#   - otherwise: Debian's busybox-static:DEBARCH package, downloaded with
+#     "apt-get download" through a private apt configuration in OUTDIR/apt
+#     (its own sources list, package lists, cache and an empty dpkg status,
+#     for DEBARCH only; the machine's suite and Debian URI come from its
+#     own apt sources, as in get-tree.sh) and unpacked with dpkg-deb -x in
+#     OUTDIR/DEBARCH.  The machine's dpkg and apt state is never touched
+#     (no dpkg --add-architecture).  A later run reuses the unpacked copy.
+# Messages go to standard error; the path alone to standard output.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || die "usage: get-busybox.sh DEBARCH OUTDIR"
+arch=$1 out=$2
+pkg=busybox-static
+
+if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+	echo /bin/busybox
+	exit 0
+fi
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+dest=$out/$arch
+if [ -x "$dest/bin/busybox" ]; then
+	msg "$pkg:$arch $(cat "$dest/version" 2> /dev/null || echo '?') (cached)" >&2
+	echo "$dest/bin/busybox"
+	exit 0
+fi
+
+apt=$out/apt
+mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb"
+: > "$apt/status"
+
+# The Debian archive URI of the machine's own apt sources (deb822 or
+# one-line format): the first one that is not a security mirror, as in
+# get-tree.sh.
+debian_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f"
+	done
+}
+uri=$(debian_uri | grep -v -- '-security' | grep '/debian/*$' | head -n 1 || true)
+[ -n "$uri" ] || die "no Debian URI in the apt sources"
+# The machine's own suite (bookworm): the busybox the x86_64 guest gets.
+# shellcheck source=/dev/null
+suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+[ -n "$suite" ] || die "cannot tell the machine's Debian suite"
+echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" \
+	> "$apt/sources.list"
+
+aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
+	 -o "Dir::Etc::SourceParts=$apt/parts"
+	 -o "Dir::State::Lists=$apt/lists"
+	 -o "Dir::State::Status=$apt/status"
+	 -o "Dir::Cache=$apt/cache"
+	 -o "APT::Architecture=$arch"
+	 -o "APT::Architectures=$arch"
+	 -o "APT::Default-Release="
+	 -o "APT::Sandbox::User=root")
+
+msg "updating a private $arch package list ($suite main)" >&2
+apt-get "${aptopts[@]}" update -qq >&2
+version=$(apt-cache "${aptopts[@]}" policy "$pkg" | awk '$1 == "Candidate:" { print $2 }')
+if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+	die "no $pkg for $arch in $suite"
+fi
+msg "downloading $pkg:$arch=$version" >&2
+rm -f "$apt/deb"/*.deb
+(cd "$apt/deb" && apt-get "${aptopts[@]}" download "$pkg:$arch=$version" >&2)
+deb=$(ls "$apt/deb"/"$pkg"_*.deb)
+
+rm -rf "$dest.tmp"
+dpkg-deb -x "$deb" "$dest.tmp"
+[ -x "$dest.tmp/bin/busybox" ] || die "$deb holds no bin/busybox"
+if readelf -l "$dest.tmp/bin/busybox" | grep -q 'program interpreter'; then
+	die "$deb: bin/busybox is not static"
+fi
+echo "$version" > "$dest.tmp/version"
+rm -rf "$dest"
+mv "$dest.tmp" "$dest"
+rm -f "$deb"
+msg "$pkg:$arch $version unpacked in $dest" >&2
+echo "$dest/bin/busybox"
