@@ -103,6 +103,14 @@ test-debug: deps
 export:
 	@SERIES=$(SERIES) $(S)/export.sh $(WORK) $(PATCHES)
 
+# The series as mails, ready to read and send: a b4 prep branch with the
+# cover letter patches/cover-letter.txt in out/send/linux (a clone of the
+# base tree), To/Cc from get_maintainer.pl, the mails in out/send/mails,
+# checkpatch on each.  Nothing is sent.
+.PHONY: send-prep
+send-prep: tree
+	@SERIES=$(SERIES) $(S)/send-prep.sh $(SRC) $(OUT)/send $(PATCHES) $(PATCHES)/cover-letter.txt
+
 clean:
 	rm -rf $(OUT)/build $(OUT)/check $(OUT)/log $(OUT)/initramfs-*.cpio.gz
 
@@ -120,7 +128,9 @@ help:
 ##   build          kernel (W=1), headers, static kselftests in out/build
 ##   initramfs      busybox initramfs with the kselftests
 ##   run            boot QEMU, run the kselftests, check the console log
-##   check          checkpatch --strict, and a W=1 build (=y and =m) per patch
+##   check          checkpatch --strict, a W=1 build (=y and =m) per patch,
+##                  static analysis of the series (sparse, clang, kernel-doc,
+##                  UAPI header test, coccicheck, Sphinx): 0 findings
 ##   test           check, then all, then "N passed, N failed, N skipped"
 ##   test-debug     all on a debug kernel (configs/debug.config: KASAN,
 ##                  lockdep, kmemleak, DMA-API debug, UBSAN...), own build dir
@@ -128,6 +138,8 @@ help:
 ##                  (a backport tree's own commits to backports/$(KERNEL)/)
 ##   clean          remove builds, logs and the initramfs (keeps src, work)
 ##   distclean      remove out/ (refuses if out/work has unexported work)
+##   send-prep      b4 prep branch + patches/cover-letter.txt in out/send/linux,
+##                  the mails in out/send/mails (read them; nothing is sent)
 ## Variables:
 ##   KERNEL=7.3 ARCH=x86_64 ACCEL=auto|kvm|tcg TARGETS=dmabuf-exporter
 ##   TIMEOUT=1200 (seconds for the whole boot and test run)

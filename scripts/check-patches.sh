@@ -14,7 +14,12 @@
 #       patches 1..k touch, any "WARNING: modpost" line, or any error.  The
 #       kselftests (TARGETS, environment, default dmabuf-exporter) are
 #       built in the =y configuration as soon as their directory exists,
-#       under the same rule.
+#       under the same rule;
+#   (c) on the whole series (the top patch), scripts/static-check.sh:
+#       sparse, a clang W=1 build, kernel-doc -Wall, the UAPI header test,
+#       coccicheck and the Sphinx build of our documents must report 0
+#       findings in the files the series touches (one line per tool in
+#       the summary; logs LOGDIR/check-static-*.log).
 # The patches are applied with "git am" in CHECKDIR/linux-VERSION, a clone
 # of SRCTREE kept between runs (only the files the series touches change
 # from one run to the next), built in CHECKDIR/build-y and CHECKDIR/build-m
@@ -266,4 +271,18 @@ for i in "${!patches[@]}"; do
 	touched=$(git -C "$work" diff --name-only base HEAD)
 	check_build "$k" "$(basename "${patches[$i]}")"
 done
+
+# (c) static analysis of the whole series.
+msg "static analysis of the series (logs: $logdir/check-static-*.log)"
+static=$checkdir/static.summary
+"$top/scripts/static-check.sh" "$work" "$checkdir" "$arch" "$logdir" "$static" || true
+if [ -f "$static" ]; then
+	mapfile -t lines < "$static"
+	report+=("${lines[@]}")
+	mapfile -t bad < <(sed -n 's/^\([a-z-]*\): [1-9][0-9]* findings .*/static:\1/p' "$static")
+	failures+=("${bad[@]}")
+else
+	report+=("static analysis: did not finish")
+	failures+=("static")
+fi
 finish

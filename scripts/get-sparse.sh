@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# get-sparse.sh OUTDIR
+#
+# Make OUTDIR/sparse a sparse that the kernel accepts (C=1 runs
+# scripts/checker-valid.sh and silently skips the check if sparse cannot
+# parse __typeof_unqual__, which bookworm's sparse 0.6.4 cannot).  The
+# source is Debian sid's sparse package (0.6.5~rc1 or later, its upstream
+# tarball without the Debian patches, which pin gcc-16), fetched with
+# "apt-get source" through a private apt configuration (removed after), and
+# built with the machine's gcc; sid's binary package needs a newer glibc.
+# Kept between runs: nothing is fetched when OUTDIR/sparse already exists.
+# Needs dpkg-dev (dpkg-source).
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 1 ] || die "usage: get-sparse.sh OUTDIR"
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+if [ -x "$out/sparse" ]; then
+	exit 0
+fi
+
+# The Debian archive URI, read from the machine's own apt sources (deb822
+# or one-line format), as scripts/get-tree.sh does.
+uri=$({
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f"
+	done
+} | grep -v -- '-security' | grep '/debian/*$' | head -n 1 || true)
+[ -n "$uri" ] || die "no Debian URI in the apt sources"
+
+tmp=$(mktemp -d "$out/tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+apt=$tmp/apt
+mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial"
+echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri sid main" > "$apt/sources.list"
+aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
+	 -o "Dir::Etc::SourceParts=$apt/parts"
+	 -o "Dir::State::Lists=$apt/lists"
+	 -o "Dir::Cache=$apt/cache"
+	 -o "Dir::State::Status=/var/lib/dpkg/status"
+	 -o "APT::Sandbox::User=root")
+
+msg "fetching the source of sid's sparse"
+apt-get "${aptopts[@]}" update -qq
+(cd "$tmp" && apt-get "${aptopts[@]}" source --download-only -qq sparse)
+dsc=$(ls "$tmp"/sparse_*.dsc)
+# apt checked the files against the signed archive index; dpkg-source
+# only warns that it has no key for the maintainer's signature.
+dpkg-source -x --skip-patches "$dsc" "$tmp/sparse" > "$tmp/unpack.log" 2>&1 ||
+	{ cat "$tmp/unpack.log"; die "unpacking $dsc failed"; }
+msg "building $(basename "$dsc" .dsc)"
+make -C "$tmp/sparse" -s -j"$(nproc)" sparse > "$tmp/build.log" 2>&1 ||
+	{ tail -n 20 "$tmp/build.log"; die "building sparse failed"; }
+cp "$tmp/sparse/sparse" "$out/sparse.tmp"
+mv "$out/sparse.tmp" "$out/sparse"
+basename "$dsc" .dsc > "$out/sparse.version"
+msg "$out/sparse: $(cat "$out/sparse.version")"

@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# send-prep.sh SRCTREE SENDDIR PATCHDIR COVER
+#
+# Get the series ready to mail with b4, without sending anything:
+#   - SENDDIR/linux: a clone of the base tree SRCTREE (tag base) of its
+#     own, with the git identity of the patches' author (the From: of the
+#     first patch);
+#   - "b4 prep -n NAME -f base" makes the prep branch b4/NAME (NAME: $NAME,
+#     default dma-buf-exporter; an old one is replaced), the patches of the
+#     series ($SERIES, else PATCHDIR/series) are applied on it with git am,
+#     and the cover letter becomes the text of COVER (first line: the
+#     subject, without "[PATCH 0/N]"; b4 adds that, and the base-commit);
+#   - "b4 prep --auto-to-cc" fills To: and Cc: from scripts/get_maintainer.pl
+#     and the tree's MAINTAINERS (with the series' own entry);
+#   - "b4 send -o SENDDIR/mails --no-sign" writes the cover letter and the
+#     patch mails there, to be read;
+#   - checkpatch.pl --strict on each patch mail (0 errors, warnings and
+#     checks), and scripts/get_maintainer.pl on the series into
+#     SENDDIR/get_maintainer.txt, which must name the maintainers (M:) and
+#     lists (L:) of DMA BUFFER SHARING FRAMEWORK and of the MAINTAINERS
+#     entries the series adds.
+# Exits non-zero if any of that fails.  Sending is one command away, in
+# SENDDIR/linux on the prep branch: b4 send (see README.md).
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 4 ] || die "usage: send-prep.sh SRCTREE SENDDIR PATCHDIR COVER"
+src=$(cd "$1" && pwd) pdir=$(cd "$3" && pwd) cover=$(readlink -f "$4")
+mkdir -p "$2"
+send=$(cd "$2" && pwd)
+name=${NAME:-dma-buf-exporter}
+tree=$send/linux mails=$send/mails
+[ -f "$cover" ] || die "no cover letter $cover"
+mapfile -t patches < <(series_patches "$pdir")
+[ "${#patches[@]}" -gt 0 ] || die "$(series_file "$pdir") lists no patches"
+# checkpatch's SPDX check and b4 want Debian's python3 and its modules.
+export PATH=/usr/bin:$PATH
+
+# The tree: the base and nothing else; b4 keeps its state in the branch.
+if [ ! -d "$tree/.git" ]; then
+	msg "cloning $src to $tree"
+	git clone -q "$src" "$tree"
+fi
+git -C "$tree" fetch -q --tags "$src"
+author=$(git mailinfo /dev/null /dev/null < "${patches[0]}")
+user=$(sed -n 's/^Author: //p' <<< "$author")
+email=$(sed -n 's/^Email: //p' <<< "$author")
+{ [ -n "$user" ] && [ -n "$email" ]; } || die "no author in ${patches[0]}"
+git -C "$tree" config user.name "$user"
+git -C "$tree" config user.email "$email"
+# b4 --edit-cover runs core.editor on a file holding the cover letter.
+git -C "$tree" config core.editor "cp $cover"
+git -C "$tree" am --abort > /dev/null 2>&1 || true
+git -C "$tree" reset -q --hard
+git -C "$tree" clean -q -fdx
+# b4 forks from a branch that holds the fork point.
+git -C "$tree" checkout -q -B mainline base
+git -C "$tree" branch -q -D "b4/$name" > /dev/null 2>&1 || true
+
+cd "$tree"
+msg "b4 prep -n $name -f base"
+b4 prep -n "$name" -f base
+git am -q "${patches[@]}"
+b4 prep --edit-cover
+b4 prep --auto-to-cc
+
+rm -rf "$mails"
+# Without an SMTP server in the git configuration, b4 picks the kernel.org
+# web endpoint in a kernel tree, and that needs signed mails.  For this
+# one command only (GIT_CONFIG_* reach every "git config" b4 runs), name an
+# SMTP "server" that cannot send: -o only writes the mails anyway.
+GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=sendemail.smtpserver GIT_CONFIG_VALUE_0=/bin/false \
+	b4 send -o "$mails" --no-sign
+mapfile -t written < <(find "$mails" -type f | sort)
+[ "${#written[@]}" -eq $((${#patches[@]} + 1)) ] ||
+	die "b4 wrote ${#written[@]} mails to $mails, not $((${#patches[@]} + 1))"
+
+status=0
+echo
+echo "==== the mails in $mails ===="
+for m in "${written[@]}"; do
+	subject=$(git mailinfo /dev/null /dev/null < "$m" | sed -n 's/^Subject: //p')
+	echo "$(basename "$m"): $subject"
+done
+echo
+# The To: and Cc: b4 chose, unfolded (every mail has the same).
+# shellcheck disable=SC2016 # awk's $0, not the shell's
+awk '/^$/ { exit } /^[ \t]/ { h = h $0; next } { if (h ~ /^(To|Cc): /) print h; h = $0 }
+     END { if (h ~ /^(To|Cc): /) print h }' "${written[0]}" | sed 's/  */ /g'
+# The cover letter has no diff: checkpatch is for the patch mails.
+for m in "${written[@]:1}"; do
+	out=$(./scripts/checkpatch.pl --strict --color=never "$m" 2>&1 || true)
+	if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
+		echo "$(basename "$m"): checkpatch --strict clean"
+	else
+		echo "$out"
+		echo "$(basename "$m"): checkpatch --strict: $(grep '^total:' <<< "$out" || echo 'no result')"
+		status=1
+	fi
+done
+if grep -q 'BENCHMARK PLACEHOLDER' "${written[0]}"; then
+	echo "warning: the cover letter still has its benchmark placeholder ($cover)"
+fi
+
+# get_maintainer.pl on the patches, and who it must name.
+gm=$send/get_maintainer.txt
+./scripts/get_maintainer.pl "${written[@]:1}" > "$gm"
+echo
+echo "==== scripts/get_maintainer.pl on the series ($gm) ===="
+cat "$gm"
+# shellcheck disable=SC2016 # awk's $0, not the shell's
+mapfile -t sections < <(git diff base HEAD -- MAINTAINERS |
+	awk '/^\+[A-Z0-9][^:]*$/ && !/^\+\+\+/ { sub(/^\+/, ""); print }')
+sections=("DMA BUFFER SHARING FRAMEWORK" "${sections[@]}")
+for s in "${sections[@]}"; do
+	mapfile -t want < <(awk -v s="$s" '
+		$0 == s { f = 1; next }
+		f && /^$/ { exit }
+		f && /^[ML]:/ { sub(/^[ML]:[ \t]*/, ""); sub(/ \(.*\)$/, ""); if (match($0, /<[^>]*>/)) $0 = substr($0, RSTART + 1, RLENGTH - 2); print }' MAINTAINERS)
+	[ "${#want[@]}" -gt 0 ] || { echo "MAINTAINERS has no entry \"$s\" with M: or L:"; status=1; }
+	for w in "${want[@]}"; do
+		if ! grep -qF "$w" "$gm"; then
+			echo "get_maintainer.pl does not name $w ($s)"
+			status=1
+		fi
+	done
+	echo "get_maintainer.pl names the ${#want[@]} maintainers and lists of \"$s\""
+done
+echo
+echo "prep branch: b4/$name in $tree (base: $(git rev-parse --short base))"
+echo "to send for real, after reading $mails: cd $tree && b4 send"
+exit "$status"
