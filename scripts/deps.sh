@@ -29,6 +29,8 @@ pkgs=(
 	b4
 	# the guest: QEMU and a static busybox for the initramfs
 	qemu-system-x86 busybox-static
+	# make bench: the chart (gnuplot without X; it has pngcairo)
+	gnuplot-nox
 	# ARCH=arm64 (CI runs both architectures, so they are always
 	# installed): QEMU's "virt" machine, the cross compiler, and the C
 	# library the static kselftests link; the guest's busybox is

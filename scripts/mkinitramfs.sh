@@ -23,6 +23,10 @@
 #                          "./run_kselftest.sh $KSFT_ARGS" in /kselftest,
 #                          prints the end marker with its exit code and
 #                          reboots (QEMU runs with -no-reboot, so it exits).
+# With BENCH=PROGRAM (environment; make bench), the archive holds the static
+# PROGRAM as /bench/NAME instead of the kselftests, and /init runs it
+# instead of run_kselftest.sh, with one TAP result line for it, so that
+# parse-log.sh judges the run the same way.
 # The archive is made by the kernel's own usr/gen_init_cpio from a file
 # list, so device nodes and owners need no root and the archive is the same
 # for the same input.  KSFT_ARGS (environment) is baked into /init.
@@ -46,8 +50,36 @@ native=false
 # The line the guest prints last; run-vm.sh looks for it.
 marker="KSELFTEST-RUN-COMPLETE"
 ksft_args=${KSFT_ARGS:-}
+bench=${BENCH:-}
 
-[ -f "$inst/run_kselftest.sh" ] || die "no kselftests in $inst: run make build first"
+# What /init runs; it sets rc.
+if [ -n "$bench" ]; then
+	[ -x "$bench" ] || die "no program $bench"
+	name=$(basename "$bench")
+	run=$(cat <<EOF
+echo "TAP version 13"
+echo "1..1"
+echo "# selftests: bench: $name"
+cd /bench
+./$name
+rc=\$?
+if [ \$rc -eq 0 ]; then
+	echo "ok 1 selftests: bench: $name"
+else
+	echo "not ok 1 selftests: bench: $name # exit code \$rc"
+fi
+EOF
+)
+else
+	[ -f "$inst/run_kselftest.sh" ] || die "no kselftests in $inst: run make build first"
+	run=$(cat <<EOF
+cd /kselftest
+echo "init: running ./run_kselftest.sh $ksft_args"
+./run_kselftest.sh $ksft_args
+rc=\$?
+EOF
+)
+fi
 [ -x "$busybox" ] || die "no $busybox: install busybox-static"
 if readelf -l "$busybox" 2> /dev/null | grep -q 'program interpreter'; then
 	die "$busybox is not static: install busybox-static"
@@ -108,10 +140,7 @@ if [ -f "\$order" ]; then
 		modprobe "\$m" || echo "init: modprobe \$m failed"
 	done
 fi
-cd /kselftest
-echo "init: running ./run_kselftest.sh $ksft_args"
-./run_kselftest.sh $ksft_args
-rc=\$?
+$run
 cd /
 # A debug kernel: ask kmemleak for what the tests leaked.  It reports only
 # objects older than 5 s, hence the wait; a report fails the run.
@@ -133,7 +162,7 @@ EOF
 list=$tmp/list
 {
 	for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /root \
-		 /etc /lib /kselftest; do
+		 /etc /lib; do
 		echo "dir $d 0755 0 0"
 	done
 	echo "nod /dev/console 0600 0 0 c 5 1"
@@ -164,7 +193,13 @@ list=$tmp/list
 			esac
 		done
 	}
-	tree "$inst" /kselftest
+	if [ -n "$bench" ]; then
+		echo "dir /bench 0755 0 0"
+		echo "file /bench/$name $bench 0755 0 0"
+	else
+		echo "dir /kselftest 0755 0 0"
+		tree "$inst" /kselftest
+	fi
 	if [ -d "$mods/lib/modules" ]; then
 		echo "dir /lib/modules 0755 0 0"
 		tree "$mods/lib/modules" /lib/modules
@@ -174,5 +209,9 @@ list=$tmp/list
 mkdir -p "$(dirname "$out")"
 "$gen" -t 0 "$list" | gzip -9 -n > "$out.tmp"
 mv "$out.tmp" "$out"
-msg "$out: $(du -k "$out" | cut -f1) KiB, $(grep -c '^file' "$list") files," \
-    "tests: $(tr '\n' ' ' < "$inst/kselftest-list.txt")"
+if [ -n "$bench" ]; then
+	what="benchmark: /bench/$name"
+else
+	what="tests: $(tr '\n' ' ' < "$inst/kselftest-list.txt")"
+fi
+msg "$out: $(du -k "$out" | cut -f1) KiB, $(grep -c '^file' "$list") files, $what"
