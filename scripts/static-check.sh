@@ -27,7 +27,8 @@
 #                     CHECKDIR/docs; a full "make htmldocs" takes far longer.
 # Writes one line per tool, "TOOL: N findings (...) [T s]", and a total to
 # SUMMARY, prints them, and exits 1 if the total is not 0.  Logs:
-# LOGDIR/check-static-TOOL.log.  Uses -j$(nproc).
+# LOGDIR/check-static-TOOL.log.  Uses -j$(nproc).  STATIC_TOOLS="TOOL..."
+# in the environment runs only those (by hand; make check runs all).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -126,101 +127,111 @@ fi
 # rebuilt for a changed command line.  sparse prints no [-Wflag] after its
 # messages, gcc (which recompiles our touched files) does: only sparse's
 # lines count.
-t0=$SECONDS n=0 other=0 detail=
-if [ "${#dirs[@]}" -gt 0 ]; then
-	"$top/scripts/get-sparse.sh" "$checkdir/tools"
-	for cfg in y m; do
-		log=$logdir/check-static-sparse-$cfg.log
-		obj=$checkdir/build-$cfg
-		rc=0
-		if [ ! -f "$obj/.config" ]; then
-			echo "no $obj/.config: check-patches.sh builds it first" > "$log"
-			rc=1
-		else
-			timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$arch" \
-				-j"$jobs" W=1 C=2 CHECK="$checkdir/tools/sparse" \
-				"${dirs[@]/%//}" > "$log" 2>&1 || rc=$?
-		fi
-		mine=$(findings "$log" | grep -v '\]$' || true)
-		[ -z "$mine" ] || echo "$mine"
-		n=$((n + $(grep -c . <<< "$mine" || true)))
-		other=$((other + $(grep -E '^[^ :]+:[0-9]+:[0-9]+: (warning|error): ' "$log" |
-			grep -cv '\]$' || true) - $(grep -c . <<< "$mine" || true)))
-		# The kernel skips the check silently, with only a make
-		# warning, if it does not accept the checker.
-		for f in "${csrc[@]}"; do
-			case "$f" in *.c) ;; *) continue ;; esac
-			if ! grep -q "^  CHECK   $f\$" "$log"; then
-				echo "sparse did not check $f with =$cfg (see $log)"
+run_sparse() {
+	t0=$SECONDS n=0 other=0 detail='' allmine=''
+	if [ "${#dirs[@]}" -gt 0 ]; then
+		"$top/scripts/get-sparse.sh" "$checkdir/tools"
+		for cfg in y m; do
+			log=$logdir/check-static-sparse-$cfg.log
+			obj=$checkdir/build-$cfg
+			rc=0
+			if [ ! -f "$obj/.config" ]; then
+				echo "no $obj/.config: check-patches.sh builds it first" > "$log"
+				rc=1
+			else
+				timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$arch" \
+					-j"$jobs" W=1 C=2 CHECK="$checkdir/tools/sparse" \
+					"${dirs[@]/%//}" > "$log" 2>&1 || rc=$?
+			fi
+			mine=$(findings "$log" | grep -v '\]$' || true)
+			[ -z "$mine" ] || echo "$mine"
+			allmine+=$mine$'\n'
+			other=$((other + $(grep -E '^[^ :]+:[0-9]+:[0-9]+: (warning|error): ' "$log" |
+				grep -cv '\]$' || true) - $(grep -c . <<< "$mine" || true)))
+			# The kernel skips the check silently, with only a make
+			# warning, if it does not accept the checker.
+			for f in "${csrc[@]}"; do
+				case "$f" in *.c) ;; *) continue ;; esac
+				if ! grep -q "^  CHECK   $f\$" "$log"; then
+					echo "sparse did not check $f with =$cfg (see $log)"
+					n=$((n + 1))
+				fi
+			done
+			if [ "$rc" -ne 0 ]; then
+				tail -n 20 "$log"
 				n=$((n + 1))
 			fi
 		done
-		if [ "$rc" -ne 0 ]; then
-			tail -n 20 "$log"
-			n=$((n + 1))
-		fi
-	done
-	detail="C=2 on ${dirs[*]}, =y and =m; $other elsewhere, not counted"
-	report sparse "$n" "$detail" "$t0"
-else
-	report sparse 0 "no C files" "$t0"
-fi
+		# What both configurations report counts once.
+		n=$((n + $(sort -u <<< "$allmine" | grep -c . || true)))
+		detail="C=2 on ${dirs[*]}, =y and =m; $other elsewhere, not counted"
+		report sparse "$n" "$detail" "$t0"
+	else
+		report sparse 0 "no C files" "$t0"
+	fi
+}
 
 # clang: the driver's directories with LLVM=-19 and W=1, in build
 # directories of their own (configured like check-patches.sh's).
-t0=$SECONDS n=0 other=0
-if [ "${#dirs[@]}" -gt 0 ]; then
-	touch_ours
-	for cfg in y m; do
-		log=$logdir/check-static-clang-$cfg.log
-		frags=("$top/configs/$arch.config" "$top/Kconfig.snippet")
-		[ "$cfg" = y ] || frags+=("$checkdir/driver-m.config")
-		# Configuring with clang takes a minute on 2 CPUs: only when
-		# the fragments or the tree changed since the last run.
-		obj=$checkdir/clang-$cfg
-		id=$({ cat "${frags[@]}"; git -C "$work" rev-parse 'HEAD^{tree}'; echo "$arch $llvm"; } | sha256sum)
-		rc=0
-		{
-			if [ -f "$obj/.config" ] && [ "$(cat "$obj/.static-config-id" 2> /dev/null)" = "$id" ]; then
-				echo "$obj/.config is up to date"
-			else
-				rm -f "$obj/.static-config-id"
-				LLVM=$llvm "$top/scripts/make-config.sh" "$work" "$obj" "$arch" "${frags[@]}" &&
-				echo "$id" > "$obj/.static-config-id"
-			fi &&
-			timeout -k 30 "$limit_build" make -C "$work" O="$obj" ARCH="$arch" \
-				LLVM=$llvm -j"$jobs" W=1 "${dirs[@]/%//}"
-		} > "$log" 2>&1 || rc=$?
-		mine=$(findings "$log")
-		[ -z "$mine" ] || echo "$mine"
-		n=$((n + $(grep -c . <<< "$mine" || true)))
-		other=$((other + $(elsewhere "$log")))
-		if [ "$rc" -ne 0 ]; then
-			tail -n 20 "$log"
-			n=$((n + 1))
-		fi
-	done
-	report clang "$n" "LLVM=$llvm W=1 ${dirs[*]}, =y and =m; $other elsewhere, not counted" "$t0"
-else
-	report clang 0 "no C files" "$t0"
-fi
+run_clang() {
+	t0=$SECONDS n=0 other=0 allmine=''
+	if [ "${#dirs[@]}" -gt 0 ]; then
+		touch_ours
+		for cfg in y m; do
+			log=$logdir/check-static-clang-$cfg.log
+			frags=("$top/configs/$arch.config" "$top/Kconfig.snippet")
+			[ "$cfg" = y ] || frags+=("$checkdir/driver-m.config")
+			# Configuring with clang takes a minute on 2 CPUs: only when
+			# the fragments or the tree changed since the last run.
+			obj=$checkdir/clang-$cfg
+			id=$({ cat "${frags[@]}"; git -C "$work" rev-parse 'HEAD^{tree}'; echo "$arch $llvm"; } | sha256sum)
+			rc=0
+			{
+				if [ -f "$obj/.config" ] && [ "$(cat "$obj/.static-config-id" 2> /dev/null)" = "$id" ]; then
+					echo "$obj/.config is up to date"
+				else
+					rm -f "$obj/.static-config-id"
+					LLVM=$llvm "$top/scripts/make-config.sh" "$work" "$obj" "$arch" "${frags[@]}" &&
+					echo "$id" > "$obj/.static-config-id"
+				fi &&
+				timeout -k 30 "$limit_build" make -C "$work" O="$obj" ARCH="$arch" \
+					LLVM=$llvm -j"$jobs" W=1 "${dirs[@]/%//}"
+			} > "$log" 2>&1 || rc=$?
+			mine=$(findings "$log")
+			[ -z "$mine" ] || echo "$mine"
+			allmine+=$mine$'\n'
+			other=$((other + $(elsewhere "$log")))
+			if [ "$rc" -ne 0 ]; then
+				tail -n 20 "$log"
+				n=$((n + 1))
+			fi
+		done
+		n=$((n + $(sort -u <<< "$allmine" | grep -c . || true)))
+		report clang "$n" "LLVM=$llvm W=1 ${dirs[*]}, =y and =m; $other elsewhere, not counted" "$t0"
+	else
+		report clang 0 "no C files" "$t0"
+	fi
+}
 
 # kernel-doc: every warning about our sources and headers counts.
-t0=$SECONDS
-log=$logdir/check-static-kernel-doc.log
-rc=0
-if [ "${#csrc[@]}" -gt 0 ]; then
-	(cd "$work" && ./scripts/kernel-doc -none -Wall "${csrc[@]}") > "$log" 2>&1 || rc=$?
-else
-	: > "$log"
-fi
-n=$(grep -ciE 'warning|error' "$log" || true)
-[ "$n" -eq 0 ] || cat "$log"
-if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
-	cat "$log"
-	n=1
-fi
-report kernel-doc "$n" "-none -Wall on ${#csrc[@]} files" "$t0"
+run_kernel_doc() {
+	t0=$SECONDS
+	log=$logdir/check-static-kernel-doc.log
+	rc=0
+	if [ "${#csrc[@]}" -gt 0 ]; then
+		(cd "$work" && ./scripts/kernel-doc -none -Wall "${csrc[@]}") > "$log" 2>&1 || rc=$?
+	else
+		: > "$log"
+	fi
+	# kernel-doc prints some warnings twice: count each once.
+	n=$(grep -iE 'warning|error' "$log" | sort -u | grep -c . || true)
+	[ "$n" -eq 0 ] || cat "$log"
+	if [ "$rc" -ne 0 ] && [ "$n" -eq 0 ]; then
+		cat "$log"
+		n=1
+	fi
+	report kernel-doc "$n" "-none -Wall on ${#csrc[@]} files" "$t0"
+}
 
 # The UAPI header test: usr/include/'s Makefile compiles every installed
 # header on its own (C90, twice for the include guard, and as C++) and runs
@@ -228,115 +239,131 @@ report kernel-doc "$n" "-none -Wall on ${#csrc[@]} files" "$t0"
 # CONFIG_UAPI_HEADER_TEST, which our configurations do not set: it is
 # given on the command line for this one target.  The other headers'
 # results are kept from run to run; ours are tested again every time.
-t0=$SECONDS n=0
-log=$logdir/check-static-uapi-header-test.log
-obj=$checkdir/build-y
-if [ "${#uapi[@]}" -gt 0 ]; then
-	for h in "${uapi[@]}"; do
-		rm -f "$obj/usr/include/${h%.h}.hdrtest" "$obj/usr/include/.${h%.h}.hdrtest.cmd"
-	done
-	rc=0
-	{
-		make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" headers &&
-		timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$arch" \
-			-j"$jobs" -k CONFIG_UAPI_HEADER_TEST=y usr/include/
-	} > "$log" 2>&1 || rc=$?
-	for h in "${uapi[@]}"; do
-		m=$(grep -F "usr/include/$h" "$log" | grep -E 'warning|error' || true)
-		if [ -n "$m" ]; then
-			echo "$m"
-			n=$((n + $(grep -c . <<< "$m")))
-		elif [ ! -f "$obj/usr/include/${h%.h}.hdrtest" ]; then
-			echo "usr/include/$h: header test did not pass (see $log)"
-			n=$((n + 1))
-		fi
-	done
-	failed=$(grep -c '^make.*\.hdrtest\] Error' "$log" || true)
-	report uapi-header-test "$n" "${uapi[*]}; $failed other headers failed, not counted" "$t0"
-else
-	report uapi-header-test 0 "no UAPI headers" "$t0"
-fi
+run_uapi_header_test() {
+	t0=$SECONDS n=0
+	log=$logdir/check-static-uapi-header-test.log
+	obj=$checkdir/build-y
+	if [ "${#uapi[@]}" -gt 0 ]; then
+		for h in "${uapi[@]}"; do
+			rm -f "$obj/usr/include/${h%.h}.hdrtest" "$obj/usr/include/.${h%.h}.hdrtest.cmd"
+		done
+		rc=0
+		{
+			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" headers &&
+			timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$arch" \
+				-j"$jobs" -k CONFIG_UAPI_HEADER_TEST=y usr/include/
+		} > "$log" 2>&1 || rc=$?
+		for h in "${uapi[@]}"; do
+			m=$(grep -F "usr/include/$h" "$log" | grep -E 'warning|error' || true)
+			if [ -n "$m" ]; then
+				echo "$m"
+				n=$((n + $(grep -c . <<< "$m")))
+			elif [ ! -f "$obj/usr/include/${h%.h}.hdrtest" ]; then
+				echo "usr/include/$h: header test did not pass (see $log)"
+				n=$((n + 1))
+			fi
+		done
+		failed=$(grep '^make.*\.hdrtest\] Error' "$log" |
+			grep -cvF "$(printf 'usr/include/%s\n' "${uapi[@]}" | sed 's/\.h$/.hdrtest]/')" || true)
+		report uapi-header-test "$n" "${uapi[*]}; $failed other headers failed, not counted" "$t0"
+	else
+		report uapi-header-test 0 "no UAPI headers" "$t0"
+	fi
+}
 
 # coccicheck: every SmPL script of scripts/coccinelle in report mode, on
 # the driver's directories (about 2 minutes for drivers/dma-buf on 2 CPUs).
-t0=$SECONDS n=0 other=0
-log=$logdir/check-static-coccicheck.log
-: > "$log"
-for d in "${dirs[@]}"; do
-	rc=0
-	# Findings are printed relative to the directory: "./file.c:L:C-C: ...".
-	timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build-y" ARCH="$arch" \
-		coccicheck MODE=report M="$d" J="$jobs" 2>&1 |
-		sed "s|^\./|$d/|" >> "$log" || rc=$?
-	if [ "$rc" -ne 0 ] || grep -q '^coccicheck failed' "$log"; then
-		tail -n 20 "$log"
-		n=$((n + 1))
+run_coccicheck() {
+	t0=$SECONDS n=0 other=0
+	log=$logdir/check-static-coccicheck.log
+	: > "$log"
+	for d in "${dirs[@]}"; do
+		rc=0
+		# Findings are printed relative to the directory: "./file.c:L:C-C: ...".
+		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build-y" ARCH="$arch" \
+			coccicheck MODE=report M="$d" J="$jobs" 2>&1 |
+			sed "s|^\./|$d/|" >> "$log" || rc=$?
+		if [ "$rc" -ne 0 ] || grep -q '^coccicheck failed' "$log"; then
+			tail -n 20 "$log"
+			n=$((n + 1))
+		fi
+	done
+	# Coccinelle's own messages carry no "warning:" tag: take every located line.
+	mine=$(OURS=$(printf '%s\n' "${csrc[@]}") awk '
+		BEGIN { n = split(ENVIRON["OURS"], o, "\n"); for (i = 1; i <= n; i++) if (o[i] != "") mine[o[i]] = 1 }
+		/^[^ :]+:[0-9]+:[0-9-]+: / { f = $0; sub(/:.*/, "", f); if (f in mine) print }' "$log")
+	all=$(grep -cE '^[^ :]+:[0-9]+:[0-9-]+: ' "$log" || true)
+	[ -z "$mine" ] || echo "$mine"
+	n=$((n + $(grep -c . <<< "$mine" || true)))
+	other=$((all - $(grep -c . <<< "$mine" || true)))
+	if [ "${#dirs[@]}" -gt 0 ]; then
+		report coccicheck "$n" "MODE=report M=${dirs[*]}; $other elsewhere, not counted" "$t0"
+	else
+		report coccicheck 0 "no C files" "$t0"
 	fi
-done
-# Coccinelle's own messages carry no "warning:" tag: take every located line.
-mine=$(OURS=$(printf '%s\n' "${csrc[@]}") awk '
-	BEGIN { n = split(ENVIRON["OURS"], o, "\n"); for (i = 1; i <= n; i++) if (o[i] != "") mine[o[i]] = 1 }
-	/^[^ :]+:[0-9]+:[0-9-]+: / { f = $0; sub(/:.*/, "", f); if (f in mine) print }' "$log")
-all=$(grep -cE '^[^ :]+:[0-9]+:[0-9-]+: ' "$log" || true)
-[ -z "$mine" ] || echo "$mine"
-n=$((n + $(grep -c . <<< "$mine" || true)))
-other=$((all - $(grep -c . <<< "$mine" || true)))
-if [ "${#dirs[@]}" -gt 0 ]; then
-	report coccicheck "$n" "MODE=report M=${dirs[*]}; $other elsewhere, not counted" "$t0"
-else
-	report coccicheck 0 "no C files" "$t0"
-fi
+}
 
 # htmldocs: Sphinx on the directories of our documents, each limited to its
 # index.rst and our documents in it.  Their toctrees then point at missing
 # pages, and a document the series only changes (ioctl-number.rst) may sit
 # in no toctree of the partial build and refer to documents left out of
 # it: those warnings come from the partial build, not from us.
-t0=$SECONDS n=0
-log=$logdir/check-static-htmldocs.log
-if [ "${#docs[@]}" -gt 0 ]; then
-	sphinxdirs=() patterns=(index.rst)
-	for f in "${docs[@]}"; do
-		rest=${f#Documentation/}
-		sphinxdirs+=("${rest%%/*}")
-		patterns+=("${rest#*/}")
-	done
-	mapfile -t sphinxdirs < <(printf '%s\n' "${sphinxdirs[@]}" | sort -u)
-	# -E: read every document again (there are few), or Sphinx would
-	# skip unchanged ones and their warnings with them.
-	stamp=$checkdir/docs.stamp
-	mkdir -p "$checkdir/docs"
-	touch "$stamp"
-	rc=0
-	timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/docs" \
-		SPHINXDIRS="${sphinxdirs[*]}" \
-		SPHINXOPTS="-E -j$jobs -D include_patterns=$(IFS=,; echo "${patterns[*]}")" \
-		htmldocs > "$log" 2>&1 || rc=$?
-	mine=$(findings "$log")
-	partial=0
-	for f in "${olddocs[@]}"; do
-		re="^$f(:[0-9]+)?: WARNING: (document isn't included in any toctree|unknown document)"
-		partial=$((partial + $(grep -cE "$re" <<< "$mine" || true)))
-		mine=$(grep -vE "$re" <<< "$mine" || true)
-	done
-	[ -z "$mine" ] || echo "$mine"
-	n=$(grep -c . <<< "$mine" || true)
-	for f in "${docs[@]}"; do
-		rest=${f#Documentation/}
-		html=$checkdir/docs/Documentation/output/${rest%.rst}.html
-		if [ ! -f "$html" ] || [ "$html" -ot "$stamp" ]; then
-			echo "$f: no HTML page written (see $log)"
+run_htmldocs() {
+	t0=$SECONDS n=0
+	log=$logdir/check-static-htmldocs.log
+	if [ "${#docs[@]}" -gt 0 ]; then
+		sphinxdirs=() patterns=(index.rst)
+		for f in "${docs[@]}"; do
+			rest=${f#Documentation/}
+			sphinxdirs+=("${rest%%/*}")
+			patterns+=("${rest#*/}")
+		done
+		mapfile -t sphinxdirs < <(printf '%s\n' "${sphinxdirs[@]}" | sort -u)
+		# -E: read every document again (there are few), or Sphinx would
+		# skip unchanged ones and their warnings with them.
+		stamp=$checkdir/docs.stamp
+		mkdir -p "$checkdir/docs"
+		touch "$stamp"
+		rc=0
+		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/docs" \
+			SPHINXDIRS="${sphinxdirs[*]}" \
+			SPHINXOPTS="-E -j$jobs -D include_patterns=$(IFS=,; echo "${patterns[*]}")" \
+			htmldocs > "$log" 2>&1 || rc=$?
+		mine=$(findings "$log")
+		partial=0
+		for f in "${olddocs[@]}"; do
+			re="^$f(:[0-9]+)?: WARNING: (document isn't included in any toctree|unknown document)"
+			partial=$((partial + $(grep -cE "$re" <<< "$mine" || true)))
+			mine=$(grep -vE "$re" <<< "$mine" || true)
+		done
+		[ -z "$mine" ] || echo "$mine"
+		n=$(grep -c . <<< "$mine" || true)
+		for f in "${docs[@]}"; do
+			rest=${f#Documentation/}
+			html=$checkdir/docs/Documentation/output/${rest%.rst}.html
+			if [ ! -f "$html" ] || [ "$html" -ot "$stamp" ]; then
+				echo "$f: no HTML page written (see $log)"
+				n=$((n + 1))
+			fi
+		done
+		if [ "$rc" -ne 0 ]; then
+			tail -n 20 "$log"
 			n=$((n + 1))
 		fi
-	done
-	if [ "$rc" -ne 0 ]; then
-		tail -n 20 "$log"
-		n=$((n + 1))
+		report htmldocs "$n" "SPHINXDIRS=\"${sphinxdirs[*]}\", ${#docs[@]} pages; $partial cross-document warnings of the partial build, not counted" "$t0"
+	else
+		report htmldocs 0 "no documents" "$t0"
 	fi
-	report htmldocs "$n" "SPHINXDIRS=\"${sphinxdirs[*]}\", ${#docs[@]} pages; $partial cross-document warnings of the partial build, not counted" "$t0"
-else
-	report htmldocs 0 "no documents" "$t0"
-fi
+}
+
+# STATIC_TOOLS (environment): a subset, to run by hand.
+known_tools="sparse clang kernel-doc uapi-header-test coccicheck htmldocs"
+for tool in ${STATIC_TOOLS:-$known_tools}; do
+	case " $known_tools " in
+	*" $tool "*) "run_${tool//-/_}" ;;
+	*) die "unknown tool $tool in STATIC_TOOLS (known: $known_tools)" ;;
+	esac
+done
 
 line="static analysis: $total findings in total [$((SECONDS - start)) s]"
 lines+=("$line")
