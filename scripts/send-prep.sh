@@ -101,8 +101,9 @@ for m in "${written[@]:1}"; do
 		status=1
 	fi
 done
-if grep -q 'BENCHMARK PLACEHOLDER' "${written[0]}"; then
-	echo "warning: the cover letter still has its benchmark placeholder ($cover)"
+if grep -q 'PLACEHOLDER' "${written[0]}"; then
+	echo "warning: the cover letter still has placeholders to fill ($cover):"
+	grep -n 'PLACEHOLDER' "$cover" | sed 's/^/    /'
 fi
 
 # get_maintainer.pl on the patches, and who it must name.
