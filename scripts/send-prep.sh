@@ -52,7 +52,7 @@ email=$(sed -n 's/^Email: //p' <<< "$author")
 git -C "$tree" config user.name "$user"
 git -C "$tree" config user.email "$email"
 # b4 --edit-cover runs core.editor on a file holding the cover letter.
-git -C "$tree" config core.editor "cp $cover"
+git -C "$tree" config core.editor "cp '$cover'"
 git -C "$tree" am --abort > /dev/null 2>&1 || true
 git -C "$tree" reset -q --hard
 git -C "$tree" clean -q -fdx
