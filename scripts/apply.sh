@@ -138,7 +138,9 @@ if [ -n "$bp" ]; then
 	for p in "${backports[@]}"; do
 		am "$p"
 	done
-	printf 'backports %s\nfingerprint %s\n' "$bp" "$(upstream_fingerprint "$pdir" "$bp")" \
+	printf 'backports %s\nfingerprint %s\nbackport-fingerprint %s\nhead %s\n' \
+		"$bp" "$(upstream_fingerprint "$pdir" "$bp")" \
+		"$(backport_fingerprint "$bp")" "$(git -C "$work" rev-parse HEAD)" \
 		> "$work/.git/exporter-upstream"
 	msg "then ${#backports[@]} backport patch(es) from $bp/series (tag upstream: the series' end)"
 fi

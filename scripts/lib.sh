@@ -151,6 +151,9 @@ range_state() {
 # the tree's .git/exporter-upstream:
 #   backports BPDIR
 #   fingerprint SHA256
+#   backport-fingerprint SHA256
+#   head COMMIT
+# (head: the commit HEAD was when it finished).
 # upstream_fingerprint PATCHDIR BPDIR: that fingerprint: the series'
 # patches (normalized) and the am-options they were applied with.
 upstream_fingerprint() {
@@ -161,6 +164,15 @@ upstream_fingerprint() {
 		done < <(series_patches "$1")
 		cat "$2/am-options" 2> /dev/null || true
 	} | sha256sum | cut -d' ' -f1
+}
+
+# backport_fingerprint BPDIR: the same for the backport patches of
+# BPDIR/series.
+backport_fingerprint() {
+	local p
+	while read -r p; do
+		normalize_patch "$p"
+	done < <(SERIES='' series_patches "$1") | sha256sum | cut -d' ' -f1
 }
 
 # backport_state WORKTREE PATCHDIR: tree_state of a backport tree.  The
@@ -179,6 +191,20 @@ backport_state() {
 	[ -n "$bp" ] || { echo "dirty: tag upstream but no backports line in $rec"; return 0; }
 	git -C "$work" merge-base --is-ancestor upstream HEAD ||
 		{ echo "dirty: the series' commits (base..upstream) are not below HEAD any more"; return 0; }
+	# A tree still at the commit scripts/apply.sh left holds nothing of
+	# its own.  Its backport commits are not compared with their files:
+	# a backport that applied at an offset (the series moved under it)
+	# formats back with other line numbers than its file.
+	if [ "$(git -C "$work" rev-parse HEAD)" = "$(sed -n 's/^head //p' "$rec")" ]; then
+		if [ -d "$bp" ] &&
+		   [ "$(sed -n 's/^fingerprint //p' "$rec")" = "$(upstream_fingerprint "$dir" "$bp")" ] &&
+		   [ "$(sed -n 's/^backport-fingerprint //p' "$rec")" = "$(backport_fingerprint "$bp")" ]; then
+			echo clean
+		else
+			echo stale
+		fi
+		return 0
+	fi
 	if [ -d "$bp" ]; then
 		mapfile -t want < <(SERIES='' series_patches "$bp")
 	fi
