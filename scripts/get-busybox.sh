@@ -41,22 +41,7 @@ apt=$out/apt
 mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb"
 : > "$apt/status"
 
-# The Debian archive URI of the machine's own apt sources (deb822 or
-# one-line format): the first one that is not a security mirror, as in
-# get-tree.sh.
-debian_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f"
-	done
-}
-uri=$(debian_uri | grep -v -- '-security' | grep '/debian/*$' | head -n 1 || true)
-[ -n "$uri" ] || die "no Debian URI in the apt sources"
+uri=$(debian_uri)
 # The machine's own suite (bookworm): the busybox the x86_64 guest gets.
 # shellcheck source=/dev/null
 suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")

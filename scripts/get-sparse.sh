@@ -23,19 +23,7 @@ if [ -x "$out/sparse" ]; then
 	exit 0
 fi
 
-# The Debian archive URI, read from the machine's own apt sources (deb822
-# or one-line format), as scripts/get-tree.sh does.
-uri=$({
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f"
-	done
-} | grep -v -- '-security' | grep '/debian/*$' | head -n 1 || true)
-[ -n "$uri" ] || die "no Debian URI in the apt sources"
+uri=$(debian_uri)
 
 tmp=$(mktemp -d "$out/tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -51,7 +39,9 @@ aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
 
 msg "fetching the source of sid's sparse"
 apt-get "${aptopts[@]}" update -qq
-(cd "$tmp" && apt-get "${aptopts[@]}" source --download-only -qq sparse)
+(cd "$tmp" && apt-get "${aptopts[@]}" source --download-only -qq sparse) ||
+	die "no source package of sparse in sid on this machine's Debian archive" \
+	    "(needs deb-src for sid there; or put a sparse >= 0.6.5 at $out/sparse)"
 dsc=$(ls "$tmp"/sparse_*.dsc)
 # apt checked the files against the signed archive index; dpkg-source
 # only warns that it has no key for the maintainer's signature.

@@ -10,6 +10,8 @@
 # the machine's own package state is never touched.  A second run finds the
 # tree and does nothing.
 set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 ver=${1:?usage: get-tree.sh VERSION OUTDIR}
 out=${2:?usage: get-tree.sh VERSION OUTDIR}
@@ -27,24 +29,10 @@ apt=$out/apt
 dl=$out/deb
 mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$dl"
 
-# The Debian archive URI, read from the machine's own apt sources (deb822
-# or one-line format); the first one that is not a security mirror wins.
-debian_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f"
-	done
-}
-uri=$(debian_uri | grep -v -- '-security' | grep '/debian/*$' | head -n 1)
-[ -n "$uri" ] || { echo "get-tree: no Debian URI in the apt sources" >&2; exit 1; }
+uri=$(debian_uri)
 # The security archive: the machine's own, else Debian's usual place for
 # it beside the main archive ("debian" -> "debian-security").
-securi=$(debian_uri | grep '/debian-security/*$' | head -n 1 || true)
+securi=$(debian_uris | grep '/debian-security/*$' | head -n 1 || true)
 [ -n "$securi" ] || securi=${uri%/}-security
 
 # The package may sit in the machine's own suite, in its security suite
@@ -75,7 +63,7 @@ apt-get "${aptopts[@]}" update -qq
 # default pin, so ask for the candidate list and sort it ourselves).
 version=$(apt-cache "${aptopts[@]}" madison "$pkg" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' |
 	  sort -V | tail -n 1)
-[ -n "$version" ] || { echo "get-tree: $pkg is in none of: $suites $suites-security sid experimental" >&2; exit 1; }
+[ -n "$version" ] || die "$pkg is in none of: $suites $suites-security sid experimental"
 
 echo "get-tree: downloading $pkg=$version"
 (cd "$dl" && apt-get "${aptopts[@]}" download "$pkg=$version")

@@ -24,6 +24,31 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 msg() { echo "$prog: $*"; }
 die() { echo "$prog: error: $*" >&2; exit 1; }
 
+# debian_uris: every archive URI of the machine's own apt sources
+# (deb822 and one-line format), in order.
+debian_uris() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f"
+	done
+}
+
+# debian_uri: the Debian archive URI the private apt configurations of
+# get-tree.sh, get-busybox.sh and get-sparse.sh are built from: the first
+# of the machine's own that is not a security mirror.  Read each time,
+# never written into a file of the repository.  Dies if there is none.
+debian_uri() {
+	local uri
+	uri=$(debian_uris | grep -v -- '-security' | grep '/debian/*$' | head -n 1 || true)
+	[ -n "$uri" ] || die "no Debian archive URI in the apt sources (/etc/apt/sources.list*)"
+	echo "$uri"
+}
+
 # series_file PATCHDIR: the series file: $SERIES if set (the Makefile sets
 # it to the repository's top-level "series"), else PATCHDIR/series; quilt
 # looks in the same two places.
