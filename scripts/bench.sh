@@ -46,7 +46,7 @@ msg "building $bin"
 
 BENCH=$bin "$top/scripts/mkinitramfs.sh" "$obj" "$initrd" "$arch"
 
-run_log=$(mktemp)
+run_log=$(mktemp "$logdir/bench-run.XXXXXX")
 trap 'rm -f "$run_log"' EXIT
 rc=0
 "$top/scripts/run-vm.sh" "$obj" "$initrd" "$arch" "$console" "$result" |

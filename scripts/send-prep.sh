@@ -38,6 +38,8 @@ mapfile -t patches < <(series_patches "$pdir")
 [ "${#patches[@]}" -gt 0 ] || die "$(series_file "$pdir") lists no patches"
 # checkpatch's SPDX check and b4 want Debian's python3 and its modules.
 export PATH=/usr/bin:$PATH
+# b4's cache (~/.cache/b4 by default) goes under SENDDIR with the rest.
+export XDG_CACHE_HOME=$send/cache
 
 # The tree: the base and nothing else; b4 keeps its state in the branch.
 if [ ! -d "$tree/.git" ]; then
