@@ -182,11 +182,8 @@ range_state() {
 # upstream_fingerprint PATCHDIR BPDIR: that fingerprint: the series'
 # patches (normalized) and the am-options they were applied with.
 upstream_fingerprint() {
-	local p
 	{
-		while read -r p; do
-			normalize_patch "$p"
-		done < <(series_patches "$1")
+		normalize_patches "$1"
 		cat "$2/am-options" 2> /dev/null || true
 	} | sha256sum | cut -d' ' -f1
 }
@@ -194,10 +191,15 @@ upstream_fingerprint() {
 # backport_fingerprint BPDIR: the same for the backport patches of
 # BPDIR/series.
 backport_fingerprint() {
+	SERIES='' normalize_patches "$1" | sha256sum | cut -d' ' -f1
+}
+
+# normalize_patches PATCHDIR: every patch of the series, normalized.
+normalize_patches() {
 	local p
 	while read -r p; do
 		normalize_patch "$p"
-	done < <(SERIES='' series_patches "$1") | sha256sum | cut -d' ' -f1
+	done < <(series_patches "$1")
 }
 
 # backport_state WORKTREE PATCHDIR: tree_state of a backport tree.  The
