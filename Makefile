@@ -101,9 +101,11 @@ bench: build
 	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) $(S)/bench.sh $(BUILD) $(ARCH) $(OUT)/initramfs-bench-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz $(LOGDIR) $(KERNEL)-$(ARCH)$(FLAVOR)
 
 # The main job on the debug kernel; any splat, or a leak kmemleak finds
-# after the tests, fails it.
+# after the tests, fails it.  The same summary line as "make test".
 test-debug: deps
-	@$(MAKE) --no-print-directory all DEBUG=1
+	@rm -f $(LOGDIR)/result-$(KERNEL)-$(ARCH)-debug; \
+	$(MAKE) --no-print-directory all DEBUG=1; r=$$?; \
+	$(S)/summary.sh - $(LOGDIR)/result-$(KERNEL)-$(ARCH)-debug 0 $$r
 
 export:
 	@SERIES=$(SERIES) $(S)/export.sh $(WORK) $(PATCHES)
@@ -137,8 +139,10 @@ help:
 ##                  static analysis of the series (sparse, clang, kernel-doc,
 ##                  UAPI header test, coccicheck, Sphinx): 0 findings
 ##   test           check, then all, then "N passed, N failed, N skipped"
+##                  (every check, kselftest and KUnit case is one test)
 ##   test-debug     all on a debug kernel (configs/debug.config: KASAN,
-##                  lockdep, kmemleak, DMA-API debug, UBSAN...), own build dir
+##                  lockdep, kmemleak, DMA-API debug, UBSAN...), own build
+##                  dir, then "N passed, N failed, N skipped"
 ##   bench          time ours vs the system heap and udmabuf in the guest:
 ##                  table, out/log/bench-$(KERNEL)-$(ARCH).{csv,txt,png}
 ##   export         write out/work/linux-$(KERNEL)'s commits to patches/

@@ -69,6 +69,9 @@ mkdir -p "$logdir" "$checkdir"
 checkdir=$(cd "$checkdir" && pwd)
 rm -f "$result"
 jobs=$(nproc)
+# Every check is one test of "make test"'s summary line: passes and
+# failures name them (checkpatch:PATCH, build-y:PATCH, static:TOOL...).
+passes=()
 failures=()
 report=()
 
@@ -79,16 +82,22 @@ finish() {
 		printf '  %s\n' "${report[@]}"
 	fi
 	if [ "${#failures[@]}" -eq 0 ]; then
-		echo "check: PASS (${#patches[@]} patches)"
-		printf 'status=pass\nfailures=\n' > "$result"
-		exit 0
+		echo "check: PASS (${#patches[@]} patches, ${#passes[@]} checks)"
+	else
+		echo "check: FAIL: ${failures[*]} (${#passes[@]} of $((${#passes[@]} + ${#failures[@]})) checks passed)"
 	fi
-	echo "check: FAIL: ${failures[*]}"
 	{
-		echo "status=fail"
+		if [ "${#failures[@]}" -eq 0 ]; then
+			echo "status=pass"
+		else
+			echo "status=fail"
+		fi
+		echo "check_passed=${#passes[@]}"
+		echo "check_failed=${#failures[@]}"
 		printf 'failures=%q\n' "${failures[*]}"
 	} > "$result"
-	exit 1
+	[ "${#failures[@]}" -eq 0 ] || exit 1
+	exit 0
 }
 
 if [ "${#patches[@]}" -eq 0 ]; then
@@ -107,6 +116,7 @@ for p in "${patches[@]}" "${backports[@]}"; do
 	out=$(cd "$src" && { PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --color=never "$p" 2>&1 || true; })
 	if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
 		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict clean")
+		passes+=("checkpatch:$name")
 	else
 		echo "$out"
 		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" || echo 'no result')")
@@ -232,6 +242,7 @@ check_build() {
 		t=$SECONDS
 		if out=$(build_one "$k" "$cfg" "$log"); then
 			report+=("[$k] $name: $sym=$cfg: W=1 build clean ($((SECONDS - t)) s)")
+			passes+=("build-$cfg:$name")
 		else
 			echo "$out"
 			report+=("[$k] $name: $sym=$cfg: FAILED, new warnings or errors (see $log)")
@@ -279,7 +290,9 @@ static=$checkdir/static.summary
 if [ -f "$static" ]; then
 	mapfile -t lines < "$static"
 	report+=("${lines[@]}")
+	mapfile -t good < <(sed -n 's/^\([a-z-]*\): 0 findings .*/static:\1/p' "$static")
 	mapfile -t bad < <(sed -n 's/^\([a-z-]*\): [1-9][0-9]* findings .*/static:\1/p' "$static")
+	passes+=("${good[@]}")
 	failures+=("${bad[@]}")
 else
 	report+=("static analysis: did not finish")

@@ -22,9 +22,13 @@ pkgs=(
 	libssl-dev cpio kmod dwarves zstd gzip rsync
 	# make check's static analysis (static-check.sh): clang 19 for the
 	# LLVM=-19 build (7.3 needs clang 17 or later), coccinelle for
-	# coccicheck, Sphinx (and PyYAML for the kernel's conf.py) for the
-	# documents, dpkg-dev to build sparse from sid's source (get-sparse.sh)
-	clang-19 lld-19 llvm-19 coccinelle python3-sphinx python3-yaml dpkg-dev
+	# coccicheck and ocaml-nox (ocamlopt) for its rules with OCaml
+	# scripts (scripts/coccinelle/api/check_bq27xxx_data.cocci: spatch
+	# compiles them, and coccicheck fails without a compiler), Sphinx
+	# (and PyYAML for the kernel's conf.py) for the documents, dpkg-dev
+	# to build sparse from sid's source (get-sparse.sh)
+	clang-19 lld-19 llvm-19 coccinelle ocaml-nox python3-sphinx python3-yaml
+	dpkg-dev
 	# make send-prep: b4 (prep, send -o)
 	b4
 	# the guest: QEMU and a static busybox for the initramfs

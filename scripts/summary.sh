@@ -3,12 +3,19 @@
 #
 # summary.sh CHECKRESULT RUNRESULT CHECK_STATUS RUN_STATUS
 #
-# The end of "make test": report the outcome of check (CHECKRESULT, exit
+# The end of "make test" (and of "make test-debug", which has no check
+# stage: CHECKRESULT "-"): report the outcome of check (CHECKRESULT, exit
 # status CHECK_STATUS) and of the main job (RUNRESULT, from parse-log.sh;
 # exit status RUN_STATUS), then print the one summary line
 #   N passed, N failed, N skipped
-# (kselftest and KUnit cases run in the guest together; all zero if the
-# guest never ran) and exit non-zero if anything failed.
+# and exit non-zero if anything failed.  Its tests are every check of
+# check-patches.sh (checkpatch of a patch, a W=1 build, a static analysis
+# tool: check_passed/check_failed of CHECKRESULT), every kselftest and KUnit
+# case of the guest, and the guest run itself where it failed with no case
+# to show it (a splat, a time-out, a guest that never booted).  So the line
+# says "0 failed" exactly when the exit status is 0: whatever failed
+# without a count of its own (a check or run that died before writing its
+# result) counts as one failed test.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -17,31 +24,48 @@ set -euo pipefail
 checkres=$1 runres=$2 crc=$3 rrc=$4
 passed=0 failed=0 skipped=0 ok=true
 kunit_passed=0 kunit_failed=0 kunit_skipped=0
+check_passed=0 check_failed=0 extra_failed=0
 
 echo
-echo "==== make test ===="
-if [ "$crc" -eq 0 ] && [ -f "$checkres" ]; then
-	echo "check: pass"
+echo "==== summary ===="
+failures=
+if [ "$checkres" = - ]; then
+	:
+elif [ -f "$checkres" ]; then
+	# shellcheck disable=SC1090
+	. "$checkres"
+fi
+if [ "$checkres" = - ]; then
+	echo "check: not run"
+elif [ "$crc" -eq 0 ] && [ -f "$checkres" ] && [ "$check_failed" -eq 0 ]; then
+	echo "check: pass ($check_passed checks)"
 else
 	ok=false
-	failures=
-	# shellcheck disable=SC1090
-	[ ! -f "$checkres" ] || . "$checkres"
-	echo "check: FAIL${failures:+: $failures}"
+	if [ ! -f "$checkres" ]; then
+		failures="check did not finish (exit $crc)"
+	fi
+	echo "check: FAIL${failures:+: $failures} ($check_passed passed, $check_failed failed)"
+	[ "$check_failed" -gt 0 ] || extra_failed=$((extra_failed + 1))
 fi
 if [ -f "$runres" ]; then
 	status='' reasons=''
 	# shellcheck disable=SC1090
 	. "$runres"
 	echo "run: $status${reasons:+: $reasons}"
-	[ "$status" = pass ] || ok=false
 else
+	status=fail
 	echo "run: FAIL: the guest did not run (see the output above)"
-	ok=false
 fi
-[ "$rrc" -eq 0 ] || ok=false
-echo "kselftest: $passed passed, $failed failed, $skipped skipped;" \
+if [ "$status" != pass ] || [ "$rrc" -ne 0 ]; then
+	ok=false
+	# A failed run that no failed case explains is one failed test.
+	[ $((failed + kunit_failed)) -gt 0 ] || extra_failed=$((extra_failed + 1))
+fi
+echo "check: $check_passed passed, $check_failed failed;" \
+     "kselftest: $passed passed, $failed failed, $skipped skipped;" \
      "KUnit: $kunit_passed passed, $kunit_failed failed, $kunit_skipped skipped"
-echo "$((passed + kunit_passed)) passed, $((failed + kunit_failed)) failed," \
+[ "$extra_failed" -eq 0 ] || echo "failed without a test of its own: $extra_failed"
+echo "$((check_passed + passed + kunit_passed)) passed," \
+     "$((check_failed + failed + kunit_failed + extra_failed)) failed," \
      "$((skipped + kunit_skipped)) skipped"
 $ok
