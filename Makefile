@@ -22,6 +22,9 @@ FORCE   := 0
 DEBUG   := 0
 TIMEOUT := 1200
 KSFT_ARGS :=
+# make fresh-check: the commit and the command to run on a fresh system
+REV     := HEAD
+FRESH_CMD := make test
 
 TOP     := $(CURDIR)
 OUT     := $(TOP)/out
@@ -62,7 +65,7 @@ endif
 S := $(TOP)/scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all deps tree apply build initramfs run check test test-debug bench export clean distclean help
+.PHONY: all deps tree apply build initramfs run check test test-debug bench export clean distclean help fresh-check
 
 all: run
 
@@ -107,6 +110,13 @@ test-debug: deps
 	$(MAKE) --no-print-directory all DEBUG=1; r=$$?; \
 	$(S)/summary.sh - $(LOGDIR)/result-$(KERNEL)-$(ARCH)-debug 0 $$r
 
+# FRESH_CMD in a clean clone of REV on a new minimal Debian system (a
+# debootstrap chroot in out/fresh): proves that deps.sh installs all the
+# README's commands need.  KEEP=1 (environment) runs again on the system
+# the last run left.
+fresh-check: deps
+	@$(S)/fresh-check.sh $(OUT)/fresh/root $(REV) "$(FRESH_CMD)"
+
 export:
 	@SERIES=$(SERIES) $(S)/export.sh $(WORK) $(PATCHES)
 
@@ -149,6 +159,9 @@ help:
 ##                  (a backport tree's own commits to backports/$(KERNEL)/)
 ##   clean          remove builds, logs and the initramfs (keeps src, work)
 ##   distclean      remove out/ (refuses if out/work has unexported work)
+##   fresh-check    FRESH_CMD (default "make test") in a clean clone of REV
+##                  (default HEAD) on a new minimal Debian system: a
+##                  debootstrap chroot in out/fresh (KEEP=1: the last one)
 ##   send-prep      b4 prep branch + patches/cover-letter.txt in out/send/linux,
 ##                  the mails in out/send/mails (read them; nothing is sent)
 ## Variables:
@@ -157,6 +170,7 @@ help:
 ##   KSFT_ARGS=     extra run_kselftest.sh options, e.g. "-t dmabuf-exporter:foo"
 ##   FORCE=1        let apply/distclean discard unexported work in out/work
 ##   DEBUG=1        build, boot and log the debug kernel (what test-debug does)
+##   REV=HEAD FRESH_CMD="make test"  what fresh-check runs
 ##   WORK= BUILD= CHECK= PATCHES= SERIES=  other work tree, build, check or
 ##                  patch directory, or series file (names relative to PATCHES)
 ##   (KVM_PROBE=8 in the environment: seconds the KVM guest gets to show life)

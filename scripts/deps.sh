@@ -35,6 +35,8 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	# make bench: the chart (gnuplot without X; it has pngcairo)
 	gnuplot-nox
+	# make fresh-check: the minimal system it runs the commands on
+	debootstrap
 	# ARCH=arm64 (CI runs both architectures, so they are always
 	# installed): QEMU's "virt" machine, the cross compiler, and the C
 	# library the static kselftests link; the guest's busybox is
