@@ -24,11 +24,14 @@ pkgs=(
 	# LLVM=-19 build (7.3 needs clang 17 or later), coccinelle for
 	# coccicheck and ocaml-nox (ocamlopt) for its rules with OCaml
 	# scripts (scripts/coccinelle/api/check_bq27xxx_data.cocci: spatch
-	# compiles them, and coccicheck fails without a compiler), Sphinx
+	# compiles them, and coccicheck fails without a compiler) and
+	# libpython3-dev for its rules with Python scripts (spatch loads
+	# libpython3.11.so, which only the -dev package provides: without
+	# it the first such rule, api/alloc/alloc_cast.cocci, fails), Sphinx
 	# (and PyYAML for the kernel's conf.py) for the documents, dpkg-dev
 	# to build sparse from sid's source (get-sparse.sh)
-	clang-19 lld-19 llvm-19 coccinelle ocaml-nox python3-sphinx python3-yaml
-	dpkg-dev
+	clang-19 lld-19 llvm-19 coccinelle ocaml-nox libpython3-dev
+	python3-sphinx python3-yaml dpkg-dev
 	# make send-prep: b4 (prep, send -o)
 	b4
 	# the guest: QEMU and a static busybox for the initramfs
