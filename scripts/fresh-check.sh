@@ -36,6 +36,7 @@ base=$(dirname "$root")/base.tar
 log=$root.log
 
 if [ ! -f "$base" ]; then
+	# shellcheck source=/dev/null
 	suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
 	msg "debootstrap --variant=minbase $suite into $base.d"
 	rm -rf "$base.d"
