@@ -61,8 +61,9 @@ if [ "$status" != pass ] || [ "$rrc" -ne 0 ]; then
 	# A failed run that no failed case explains is one failed test.
 	[ $((failed + kunit_failed)) -gt 0 ] || extra_failed=$((extra_failed + 1))
 fi
-echo "check: $check_passed passed, $check_failed failed;" \
-     "kselftest: $passed passed, $failed failed, $skipped skipped;" \
+parts=
+[ "$checkres" = - ] || parts="check: $check_passed passed, $check_failed failed; "
+echo "${parts}kselftest: $passed passed, $failed failed, $skipped skipped;" \
      "KUnit: $kunit_passed passed, $kunit_failed failed, $kunit_skipped skipped"
 [ "$extra_failed" -eq 0 ] || echo "failed without a test of its own: $extra_failed"
 echo "$((check_passed + passed + kunit_passed)) passed," \
