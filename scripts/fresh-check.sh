@@ -17,8 +17,9 @@
 # starts from a new copy of it, unless KEEP=1 (environment) reuses ROOT as
 # the last run left it, with what it installed and built (to repeat a run
 # on the same system, warm).  COMMAND runs with CI=true and no standard
-# input, as .ci/run does, in a private mount namespace with /proc, /sys,
-# /dev (QEMU's /dev/kvm) and /dev/pts, which go away with it.  Output also
+# input, as .ci/run does, in private mount and PID namespaces with /proc,
+# /sys, /dev (QEMU's /dev/kvm) and /dev/pts: the mounts and every process
+# of the run go away with it, also when fresh-check.sh is killed.  Output also
 # goes to ROOT.log.  Exits with COMMAND's status.  Needs root.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -74,7 +75,7 @@ msg "in $root (log: $log)"
 start=$SECONDS
 rc=0
 # shellcheck disable=SC2016 # expanded in the namespace's shell
-unshare --mount --propagation private bash -c '
+unshare --mount --propagation private --pid --fork --kill-child bash -c '
 	set -e
 	root=$1 cmd=$2
 	mount -t proc proc "$root/proc"
@@ -85,6 +86,11 @@ unshare --mount --propagation private bash -c '
 	exec env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		LANG=C.UTF-8 TERM=dumb CI=true \
 		chroot "$root" /bin/bash -c "cd /root/repo && $cmd" < /dev/null
-' fresh "$root" "$cmd" 2>&1 | tee "$log" || rc=$?
+' fresh "$root" "$cmd" > >(tee "$log") 2>&1 &
+upid=$!
+# Killed, take the run down with us: unshare blocks SIGTERM, but its
+# death kills the namespace (--kill-child), and every process in it.
+trap 'kill -KILL "$upid" 2> /dev/null' INT TERM HUP
+wait "$upid" || rc=$?
 msg "\"$cmd\": exit $rc, $((SECONDS - start)) s (log: $log)"
 exit "$rc"
