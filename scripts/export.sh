@@ -8,7 +8,8 @@
 # ($SERIES, else PATCHDIR/series) to list them in order.  --zero-commit and
 # --no-signature make a re-export of the same commits byte-identical, and
 # files whose content did not change are not rewritten.  With three commits
-# the names must be the series' three agreed names.  Patches that the old
+# the files get the series' three agreed names, in order, whatever the
+# subjects say.  Patches that the old
 # series listed and the new one does not are removed; other files in
 # PATCHDIR are left alone.
 #
@@ -55,12 +56,14 @@ git -C "$work" format-patch -q --no-signature --zero-commit \
 	-o "$tmp" "$range" > /dev/null
 mapfile -t new < <(cd "$tmp" && find . -name '*.patch' | sed 's,^\./,,' | sort)
 [ "${#new[@]}" -gt 0 ] || die "$work has no commits in $range: nothing to export"
+# The series' patch files keep their names (users and scripts know them)
+# whatever the subjects, which follow the subsystem's conventions: the
+# k-th commit is written to the k-th expected name.
 if [ "${#new[@]}" -eq "${#expected[@]}" ] && [ "${new[*]}" != "${expected[*]}" ]; then
-	echo "$prog: error: the subjects give these names:" >&2
-	printf '    %s\n' "${new[@]}" >&2
-	echo "$prog: but the series' patches are named:" >&2
-	printf '    %s\n' "${expected[@]}" >&2
-	die "fix the commit subjects (git commit --amend / rebase -i) and export again"
+	for i in "${!new[@]}"; do
+		[ "${new[$i]}" = "${expected[$i]}" ] || mv "$tmp/${new[$i]}" "$tmp/${expected[$i]}"
+	done
+	new=("${expected[@]}")
 fi
 
 mkdir -p "$pdir"
