@@ -31,12 +31,17 @@ OUT     := $(TOP)/out
 PATCHES := $(TOP)/patches
 # Quilt's lookup order: a top-level series file, else patches/series.
 SERIES  := $(firstword $(wildcard $(TOP)/series) $(PATCHES)/series)
+# KCMDLINE: more kernel command line for the guest.  The debug kernel
+# panics on the first WARN, as syzbot's do: a WARN userspace can reach is
+# a bug (make test-debug KCMDLINE= to see every WARN of a run instead).
 ifeq ($(DEBUG),1)
 FLAVOR  := -debug
 EXTRA_CONFIG := $(TOP)/configs/debug.config
+KCMDLINE := panic_on_warn=1
 else
 FLAVOR  :=
 EXTRA_CONFIG :=
+KCMDLINE :=
 endif
 SRC     := $(OUT)/src/linux-$(KERNEL)
 # A kernel other than the series' base gets the series plus its own
@@ -85,7 +90,7 @@ initramfs: build
 	@KSFT_ARGS="$(KSFT_ARGS)" $(S)/mkinitramfs.sh $(BUILD) $(INITRD) $(ARCH)
 
 run: initramfs
-	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) $(S)/run-vm.sh $(BUILD) $(INITRD) $(ARCH) $(CONSOLE) $(RESULT)
+	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) KCMDLINE="$(KCMDLINE)" $(S)/run-vm.sh $(BUILD) $(INITRD) $(ARCH) $(CONSOLE) $(RESULT)
 
 check: tree
 	@TARGETS="$(TARGETS)" SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
@@ -170,6 +175,7 @@ help:
 ##   KSFT_ARGS=     extra run_kselftest.sh options, e.g. "-t dmabuf-exporter:foo"
 ##   FORCE=1        let apply/distclean discard unexported work in out/work
 ##   DEBUG=1        build, boot and log the debug kernel (what test-debug does)
+##   KCMDLINE=      more guest kernel command line (DEBUG=1: panic_on_warn=1)
 ##   REV=HEAD FRESH_CMD="make test"  what fresh-check runs
 ##   WORK= BUILD= CHECK= PATCHES= SERIES=  other work tree, build, check or
 ##                  patch directory, or series file (names relative to PATCHES)

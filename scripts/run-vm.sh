@@ -17,7 +17,9 @@
 #                       KVM_PROBE seconds (default 8), QEMU is killed and
 #                       the guest is booted again with TCG;
 #   TIMEOUT=SECONDS     the whole boot and test run (default 1200): QEMU is
-#                       killed after it and the run fails.
+#                       killed after it and the run fails;
+#   KCMDLINE=ARGS       appended to the kernel command line of
+#                       configs/qemu-ARCH (make test-debug: panic_on_warn=1).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -75,7 +77,7 @@ boot() {
 	if [ "$a" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
 	local cmd=("$QEMU_BIN" -machine "$QEMU_MACHINE" -accel "$a" -cpu "$cpu"
 		   -m "$QEMU_MEM" -smp "$QEMU_SMP" -kernel "$image" -initrd "$initrd"
-		   -append "console=$QEMU_CONSOLE $QEMU_CMDLINE"
+		   -append "console=$QEMU_CONSOLE $QEMU_CMDLINE${KCMDLINE:+ $KCMDLINE}"
 		   -serial "file:$log")
 	# shellcheck disable=SC2206
 	cmd+=($QEMU_EXTRA)

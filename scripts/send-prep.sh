@@ -4,9 +4,16 @@
 # send-prep.sh SRCTREE SENDDIR PATCHDIR COVER
 #
 # Get the series ready to mail with b4, without sending anything:
+#   - the sender is the caller's own git identity (git config user.name
+#     and user.email, as b4 takes them, or GIT_AUTHOR_NAME and
+#     GIT_AUTHOR_EMAIL); the patches in the repository carry a placeholder
+#     author, whose name and Signed-off-by the sender's replace in every
+#     patch (From: and Signed-off-by:, as b4 writes a mail of one's own
+#     patch).  Refused: no identity, or an address of a reserved domain
+#     that cannot receive mail (*.example, *.invalid, *.test,
+#     *.localhost, RFC 2606), such as the placeholder's own;
 #   - SENDDIR/linux: a clone of the base tree SRCTREE (tag base) of its
-#     own, with the git identity of the patches' author (the From: of the
-#     first patch);
+#     own, with the sender's identity;
 #   - "b4 prep -n NAME -f base" makes the prep branch b4/NAME (NAME: $NAME,
 #     default dma-buf-exporter; an old one is replaced), the patches of the
 #     series ($SERIES, else PATCHDIR/series) are applied on it with git am,
@@ -48,9 +55,20 @@ if [ ! -d "$tree/.git" ]; then
 fi
 git -C "$tree" fetch -q --tags "$src"
 author=$(git mailinfo /dev/null /dev/null < "${patches[0]}")
-user=$(sed -n 's/^Author: //p' <<< "$author")
-email=$(sed -n 's/^Email: //p' <<< "$author")
-{ [ -n "$user" ] && [ -n "$email" ]; } || die "no author in ${patches[0]}"
+old_user=$(sed -n 's/^Author: //p' <<< "$author")
+old_email=$(sed -n 's/^Email: //p' <<< "$author")
+{ [ -n "$old_user" ] && [ -n "$old_email" ]; } || die "no author in ${patches[0]}"
+# The sender, as git itself resolves the identity (GIT_AUTHOR_* first).
+ident=$(git var GIT_AUTHOR_IDENT 2> /dev/null) ||
+	die "no git identity: git config --global user.name 'Your Name'; git config --global user.email you@example.org"
+user=${ident% <*}
+email=${ident#*<}
+email=${email%%>*}
+case "${email##*@}" in
+*.example|example|*.invalid|invalid|*.test|test|*.localhost|localhost|'')
+	die "the git identity <$email> cannot receive mail (RFC 2606 domain): set user.name and user.email to your own";;
+esac
+msg "sender: $user <$email> (replaces $old_user <$old_email>)"
 git -C "$tree" config user.name "$user"
 git -C "$tree" config user.email "$email"
 # b4 --edit-cover runs core.editor on a file holding the cover letter.
@@ -66,6 +84,20 @@ cd "$tree"
 msg "b4 prep -n $name -f base"
 b4 prep -n "$name" -f base
 git am -q "${patches[@]}"
+# The sender's authorship and sign-off instead of the placeholder's.
+export old_email user email
+export old_sob="Signed-off-by: $old_user <$old_email>" new_sob="Signed-off-by: $user <$email>"
+FILTER_BRANCH_SQUELCH_WARNING=1 git filter-branch -f \
+	--env-filter 'if [ "$GIT_AUTHOR_EMAIL" = "$old_email" ]; then
+			export GIT_AUTHOR_NAME=$user GIT_AUTHOR_EMAIL=$email
+		fi
+		export GIT_COMMITTER_NAME=$user GIT_COMMITTER_EMAIL=$email' \
+	--msg-filter 'perl -pe '\''s/^\Q$ENV{old_sob}\E$/$ENV{new_sob}/'\' \
+	base..HEAD > /dev/null
+git update-ref -d "refs/original/refs/heads/b4/$name" 2> /dev/null || true
+if git log --format='%an <%ae>%n%B' base..HEAD | grep -qF "$old_email"; then
+	die "the placeholder <$old_email> is still in the series"
+fi
 b4 prep --edit-cover
 b4 prep --auto-to-cc
 
@@ -103,6 +135,10 @@ for m in "${written[@]:1}"; do
 		status=1
 	fi
 done
+if grep -qF "$old_email" "${written[@]}"; then
+	echo "the placeholder <$old_email> is in a mail"
+	status=1
+fi
 if grep -q 'PLACEHOLDER' "${written[0]}"; then
 	echo "warning: the cover letter still has placeholders to fill ($cover):"
 	grep -n 'PLACEHOLDER' "$cover" | sed 's/^/    /'
