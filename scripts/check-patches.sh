@@ -139,8 +139,9 @@ git -C "$work" clean -q -fdx
 git -C "$work" checkout -q --detach base
 
 frag_m=$checkdir/driver-m.config
-# The driver and its own options (its KUnit suite) become modules.
-sed -E "s/^($sym(_[A-Z0-9_]+)?)=y\$/\1=m/" "$top/Kconfig.snippet" > "$frag_m"
+# The driver and its own tristate options (its KUnit suite) become
+# modules; its test interface option is a bool and stays =y.
+sed -E "/^${sym}_TEST=y\$/!s/^($sym(_[A-Z0-9_]+)?)=y\$/\1=m/" "$top/Kconfig.snippet" > "$frag_m"
 grep -q "^$sym=m\$" "$frag_m" || echo "$sym=m" >> "$frag_m"
 
 # build_one K CFG LOG: configure and build CHECKDIR/build-CFG; print the
