@@ -9,7 +9,7 @@
 #     GIT_AUTHOR_EMAIL); the patches in the repository carry a placeholder
 #     author, whose name and Signed-off-by the sender's replace in every
 #     patch (From: and Signed-off-by:, as b4 writes a mail of one's own
-#     patch).  Refused: no identity, or an address of a reserved domain
+#     patch), and in the series' MAINTAINERS entry (M:).  Refused: no identity, or an address of a reserved domain
 #     that cannot receive mail (*.example, *.invalid, *.test,
 #     *.localhost, RFC 2606), such as the placeholder's own;
 #   - SENDDIR/linux: a clone of the base tree SRCTREE (tag base) of its
@@ -86,8 +86,17 @@ b4 prep -n "$name" -f base
 git am -q "${patches[@]}"
 # The sender's authorship and sign-off instead of the placeholder's.
 export old_email user email
-export old_sob="Signed-off-by: $old_user <$old_email>" new_sob="Signed-off-by: $user <$email>"
+export old_ident="$old_user <$old_email>" new_ident="$user <$email>"
+export old_sob="Signed-off-by: $old_ident" new_sob="Signed-off-by: $new_ident"
+# The series' MAINTAINERS entry names the placeholder as its maintainer
+# too: the sender, who sends it, maintains it.
 FILTER_BRANCH_SQUELCH_WARNING=1 git filter-branch -f \
+	--index-filter 'if git cat-file -e "$GIT_COMMIT:MAINTAINERS" 2> /dev/null; then
+			sha=$(git cat-file blob "$GIT_COMMIT:MAINTAINERS" |
+			      perl -pe '\''s/\Q$ENV{old_ident}\E/$ENV{new_ident}/g'\'' |
+			      git hash-object -w --stdin)
+			git update-index --cacheinfo "100644,$sha,MAINTAINERS"
+		fi' \
 	--env-filter 'if [ "$GIT_AUTHOR_EMAIL" = "$old_email" ]; then
 			export GIT_AUTHOR_NAME=$user GIT_AUTHOR_EMAIL=$email
 		fi
