@@ -57,6 +57,9 @@
 #include <linux/dma-heap.h>
 #include <linux/udmabuf.h>
 
+/* IMPORT is the test interface: drivers/dma-buf/ of the kernel tree */
+#include "exporter_test.h"
+
 #define SZ_4K		(4UL << 10)
 #define SZ_64K		(64UL << 10)
 #define SZ_1M		(1UL << 20)

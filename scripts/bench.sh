@@ -42,7 +42,10 @@ mkdir -p "$obj/bench" "$logdir"
 bin=$obj/bench/dmabuf_bench
 cc=${CROSS_COMPILE:-}gcc
 msg "building $bin"
-"$cc" -static -O2 -Wall -isystem "$obj/usr/include" -o "$bin" "$top/bench/dmabuf_bench.c"
+# IMPORT's structure is in the kernel tree's drivers/dma-buf/exporter_test.h
+# (the test interface is not uAPI); "source" is kbuild's link to the tree.
+"$cc" -static -O2 -Wall -isystem "$obj/usr/include" -I "$obj/source/drivers/dma-buf" \
+	-o "$bin" "$top/bench/dmabuf_bench.c"
 
 BENCH=$bin "$top/scripts/mkinitramfs.sh" "$obj" "$initrd" "$arch"
 
