@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutants.sh WORKTREE MUTDIR ARCH LIST LOGDIR NAME
+#
+# The mutation check of issue 14 (outside the patch series and CI): how
+# many one-line breaks of the driver the tests notice.
+#   1. a git worktree MUTDIR/tree at WORKTREE's HEAD (the series applied),
+#      built with build.sh in MUTDIR/build (the configuration of "make",
+#      or of "make test-debug" with EXTRA_CONFIG), so that the tests' own
+#      tree, build and logs are left alone;
+#   2. the unmutated tree is built, booted and run first: it must pass;
+#   3. for each mutant of LIST (format: the head of mutants/exporter.txt):
+#      its text is replaced
+#      in its file (the text must occur exactly once, or the list is out
+#      of date and the run stops), the kernel rebuilt (incremental), the
+#      guest booted with the kselftests and the KUnit suite as in
+#      "make run", and the file restored.  A mutant is "killed" when the
+#      run fails (a test, a splat, a panic or TIMEOUT), "survived" when it
+#      passes, "stillborn" when it does not build.
+# Prints a table (LOGDIR/mutants-NAME.txt, and .csv): name, class, the
+# verdict and what killed it (the first failed test cases, or the reason),
+# then the count.  Consoles: LOGDIR/mutants-NAME/MUTANT.log.
+#
+# Environment: ACCEL, KCMDLINE as for run-vm.sh; TIMEOUT per guest run
+# (default 600 s: a mutant that hangs the guest is killed by it);
+# EXTRA_CONFIG as for build.sh; ONLY=NAME[,NAME...] runs only those.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 6 ] || die "usage: mutants.sh WORKTREE MUTDIR ARCH LIST LOGDIR NAME"
+work=$1 mutdir=$2 arch=$3 list=$4 logdir=$5 name=$6
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ -e "$work/.git" ] || die "$work is not a git tree: run make apply first"
+[ -r "$list" ] || die "no mutant list $list"
+export TIMEOUT=${TIMEOUT:-600}
+only=${ONLY:-}
+
+tree=$mutdir/tree obj=$mutdir/build
+initrd=$mutdir/initramfs.cpio.gz
+clog=$logdir/mutants-$name
+table=$logdir/mutants-$name.txt csv=$logdir/mutants-$name.csv
+mkdir -p "$mutdir" "$clog"
+
+# The mutants' tree: a worktree of the work tree's repository at its HEAD.
+head=$(git -C "$work" rev-parse HEAD)
+if [ ! -e "$tree/.git" ]; then
+	git -C "$work" worktree add -f --detach "$tree" "$head" > /dev/null
+else
+	git -C "$tree" checkout -q -f --detach "$head"
+fi
+msg "tree: $tree at $(git -C "$tree" log -1 --format='%h %s')"
+
+# The list, parsed once: NUL-separated records of name, class, file, from,
+# to and note.
+records=$(mktemp)
+trap 'rm -f "$records"; git -C "$tree" checkout -q -f -- . 2> /dev/null || true' EXIT
+python3 - "$list" > "$records" << 'EOF'
+import sys
+keys = ("name", "class", "file", "from", "to", "note")
+mutants, cur = [], {}
+for lineno, line in enumerate(open(sys.argv[1]), 1):
+    line = line.rstrip("\n")
+    if line.startswith("#"):
+        continue
+    if not line.strip():
+        if cur:
+            mutants.append(cur)
+        cur = {}
+        continue
+    key, sep, val = line.partition(": ")
+    if not sep or key not in keys:
+        sys.exit(f"{sys.argv[1]}:{lineno}: not 'key: value' with a key of {keys}")
+    cur[key] = val
+if cur:
+    mutants.append(cur)
+names = set()
+for m in mutants:
+    for k in ("name", "class", "file", "from", "to"):
+        if k not in m:
+            sys.exit(f"{sys.argv[1]}: mutant {m.get('name', '?')} has no {k}")
+    if m["name"] in names:
+        sys.exit(f"{sys.argv[1]}: mutant {m['name']} twice")
+    names.add(m["name"])
+    for k in ("from", "to"):
+        m[k] = m[k].replace("\\n", "\n").replace("\\t", "\t")
+    sys.stdout.write("\0".join(m.get(k, "") for k in keys) + "\0")
+EOF
+
+# apply_mutant FILE FROM TO: replace the one occurrence of FROM in FILE.
+apply_mutant() {
+	python3 - "$@" << 'EOF'
+import sys
+path, old, new = sys.argv[1:4]
+s = open(path).read()
+n = s.count(old)
+if n != 1:
+    sys.exit(f"'{old}' occurs {n} times in {path}, not once: the list is out of date")
+open(path, "w").write(s.replace(old, new, 1))
+EOF
+}
+
+# run_tree LABEL: build the tree as it is and run the tests; sets verdict
+# and why.
+run_tree() {
+	local label=$1 console=$clog/$1.log result=$clog/$1.result
+	rm -f "$result"
+	if ! SERIES=$top/series "$top/scripts/build.sh" "$tree" "$obj" "$arch" dmabuf-exporter \
+		"$top/patches" "$clog/$label.build.log" > /dev/null 2>&1; then
+		verdict=stillborn why="does not build (see $clog/$label.build.log)"
+		return
+	fi
+	"$top/scripts/mkinitramfs.sh" "$obj" "$initrd" "$arch" > /dev/null
+	if "$top/scripts/run-vm.sh" "$obj" "$initrd" "$arch" "$console" "$result" \
+		> "$clog/$label.run.log" 2>&1; then
+		verdict=survived why=
+		return
+	fi
+	verdict=killed
+	# The first failed cases, kselftest ("# not ok N name") and KUnit
+	# ("not ok N name" in the console), else parse-log.sh's reasons.
+	why=$(tr -d '\r' < "$console" |
+	      sed -n 's/^.*not ok [0-9]* \([^ #]*\).*/\1/p' |
+	      grep -v -e '^selftests:' -e '^dma_buf_exporter$' |
+	      sort -u | head -n 3 | paste -sd ' ' -) 2> /dev/null || why=
+	if [ -z "$why" ]; then
+		why=$(sed -n "s/^reasons='\(.*\)'$/\1/p" "$result" |
+		      head -c 120) 2> /dev/null || why=
+	fi
+	[ -n "$why" ] || why="run failed (see $clog/$label.run.log)"
+}
+
+msg "baseline: the unmutated tree"
+run_tree baseline
+[ "$verdict" = survived ] || die "the unmutated tree does not pass ($verdict: $why)"
+
+echo "name,class,verdict,why" > "$csv"
+killed=0 survived=0 stillborn=0 total=0
+{
+	printf '%-28s %-22s %-10s %s\n' mutant class verdict "killed by / note"
+	while IFS= read -r -d '' mname && IFS= read -r -d '' mclass &&
+	      IFS= read -r -d '' mfile && IFS= read -r -d '' mfrom &&
+	      IFS= read -r -d '' mto && IFS= read -r -d '' mnote; do
+		if [ -n "$only" ] && [[ ",$only," != *",$mname,"* ]]; then
+			continue
+		fi
+		apply_mutant "$tree/$mfile" "$mfrom" "$mto" >&2 || exit 1
+		start=$SECONDS
+		run_tree "$mname"
+		git -C "$tree" checkout -q -f -- "$mfile"
+		total=$((total + 1))
+		case $verdict in
+		killed) killed=$((killed + 1)) ;;
+		survived) survived=$((survived + 1)); why=$mnote ;;
+		stillborn) stillborn=$((stillborn + 1)) ;;
+		esac
+		printf '%-28s %-22s %-10s %s\n' "$mname" "$mclass" "$verdict" "$why"
+		echo "mutants: $mname: $verdict in $((SECONDS - start)) s" >&2
+		printf '%s,"%s",%s,"%s"\n' "$mname" "$mclass" "$verdict" "${why//\"/\'}" >> "$csv"
+	done < "$records"
+	echo "$killed of $((killed + survived)) killed ($survived survived, $stillborn stillborn)"
+} | tee "$table"
