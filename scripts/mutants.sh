@@ -24,7 +24,8 @@
 #
 # Environment: ACCEL, KCMDLINE as for run-vm.sh; TIMEOUT per guest run
 # (default 600 s: a mutant that hangs the guest is killed by it);
-# EXTRA_CONFIG as for build.sh; ONLY=NAME[,NAME...] runs only those.
+# EXTRA_CONFIG as for build.sh; ONLY=NAME[,NAME...] runs only those;
+# LIST_ONLY=1 only checks that every mutant applies (no build, no guest).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -37,16 +38,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 export TIMEOUT=${TIMEOUT:-600}
 only=${ONLY:-}
 
+mkdir -p "$mutdir" "$logdir"
+mutdir=$(cd "$mutdir" && pwd) logdir=$(cd "$logdir" && pwd)
 tree=$mutdir/tree obj=$mutdir/build
 initrd=$mutdir/initramfs.cpio.gz
 clog=$logdir/mutants-$name
 table=$logdir/mutants-$name.txt csv=$logdir/mutants-$name.csv
-mkdir -p "$mutdir" "$clog"
+mkdir -p "$clog"
 
 # The mutants' tree: a worktree of the work tree's repository at its HEAD.
 head=$(git -C "$work" rev-parse HEAD)
 if [ ! -e "$tree/.git" ]; then
-	git -C "$work" worktree add -f --detach "$tree" "$head" > /dev/null
+	git -C "$work" worktree add -f --detach "$tree" "$head" > /dev/null 2>&1 ||
+		die "cannot make the worktree $tree"
 else
 	git -C "$tree" checkout -q -f --detach "$head"
 fi
@@ -130,6 +134,19 @@ run_tree() {
 	fi
 	[ -n "$why" ] || why="run failed (see $clog/$label.run.log)"
 }
+
+if [ "${LIST_ONLY:-0}" = 1 ]; then
+	n=0
+	while IFS= read -r -d '' mname && IFS= read -r -d '' mclass &&
+	      IFS= read -r -d '' mfile && IFS= read -r -d '' mfrom &&
+	      IFS= read -r -d '' mto && IFS= read -r -d '' mnote; do
+		apply_mutant "$tree/$mfile" "$mfrom" "$mto" || die "mutant $mname"
+		git -C "$tree" checkout -q -f -- "$mfile"
+		n=$((n + 1))
+	done < "$records"
+	msg "all $n mutants of $list apply to $tree"
+	exit 0
+fi
 
 msg "baseline: the unmutated tree"
 run_tree baseline
