@@ -112,7 +112,7 @@ bench: build
 # break of the driver built, booted and run in a worktree and build of its
 # own (out/mutants), so the tests' tree and logs are left alone; a table of
 # killed and survived.  On demand, not in CI (about 75 s a mutant).
-MUTANT_TIMEOUT := 600
+MUTANT_TIMEOUT := 240
 ONLY :=
 mutants: apply
 	@ACCEL=$(ACCEL) TIMEOUT=$(MUTANT_TIMEOUT) KCMDLINE="$(KCMDLINE)" EXTRA_CONFIG="$(EXTRA_CONFIG)" ONLY="$(ONLY)" $(S)/mutants.sh $(WORK) $(OUT)/mutants/linux-$(KERNEL)-$(ARCH)$(FLAVOR) $(ARCH) $(TOP)/mutants/exporter.txt $(LOGDIR) $(KERNEL)-$(ARCH)$(FLAVOR)
@@ -189,7 +189,7 @@ help:
 ##   DEBUG=1        build, boot and log the debug kernel (what test-debug does)
 ##   KCMDLINE=      more guest kernel command line (DEBUG=1: panic_on_warn=1)
 ##   REV=HEAD FRESH_CMD="make test"  what fresh-check runs
-##   MUTANT_TIMEOUT=600 ONLY=name,name  make mutants: seconds per guest run,
+##   MUTANT_TIMEOUT=240 ONLY=name,name  make mutants: seconds per guest run,
 ##                  only these mutants
 ##   WORK= BUILD= CHECK= PATCHES= SERIES=  other work tree, build, check or
 ##                  patch directory, or series file (names relative to PATCHES)

@@ -23,7 +23,8 @@
 # then the count.  Consoles: LOGDIR/mutants-NAME/MUTANT.log.
 #
 # Environment: ACCEL, KCMDLINE as for run-vm.sh; TIMEOUT per guest run
-# (default 600 s: a mutant that hangs the guest is killed by it);
+# (default 240 s, four times a normal guest run: a mutant that hangs the
+# guest is killed by it; the debug guest needs more);
 # EXTRA_CONFIG as for build.sh; ONLY=NAME[,NAME...] runs only those;
 # LIST_ONLY=1 only checks that every mutant applies (no build, no guest).
 set -euo pipefail
@@ -35,7 +36,7 @@ work=$1 mutdir=$2 arch=$3 list=$4 logdir=$5 name=$6
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -e "$work/.git" ] || die "$work is not a git tree: run make apply first"
 [ -r "$list" ] || die "no mutant list $list"
-export TIMEOUT=${TIMEOUT:-600}
+export TIMEOUT=${TIMEOUT:-240}
 only=${ONLY:-}
 
 mkdir -p "$mutdir" "$logdir"
