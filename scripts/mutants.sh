@@ -18,9 +18,13 @@
 #      "make run", and the file restored.  A mutant is "killed" when the
 #      run fails (a test, a splat, a panic or TIMEOUT), "survived" when it
 #      passes, "stillborn" when it does not build.
-# Prints a table (LOGDIR/mutants-NAME.txt, and .csv): name, class, the
-# verdict and what killed it (the first failed test cases, or the reason),
-# then the count.  Consoles: LOGDIR/mutants-NAME/MUTANT.log.
+# Prints a table of the whole list (LOGDIR/mutants-NAME.txt, and .csv):
+# name, class, the verdict and what killed it (the first failed test
+# cases, or the reason) or the list's note, then the count.  A mutant that
+# ONLY= left out keeps its row of the last table (that .csv, or else the
+# committed mutants/result-NAME.csv), or is "not run"; this run's rows
+# alone go to LOGDIR/mutants-NAME.run.csv.  Consoles:
+# LOGDIR/mutants-NAME/MUTANT.log.
 #
 # Environment: ACCEL, KCMDLINE as for run-vm.sh; TIMEOUT per guest run
 # (default 240 s, four times a normal guest run: a mutant that hangs the
@@ -153,29 +157,58 @@ msg "baseline: the unmutated tree"
 run_tree baseline
 [ "$verdict" = survived ] || die "the unmutated tree does not pass ($verdict: $why)"
 
-echo "name,class,verdict,why" > "$csv"
+# This run's rows; then the whole list's table, where a mutant not run
+# this time keeps its row of the last table (out/log, or else the
+# committed mutants/result-NAME.csv), so that ONLY= runs add up.
+runcsv=$logdir/mutants-$name.run.csv
+echo "name,class,verdict,why" > "$runcsv"
 killed=0 survived=0 stillborn=0 total=0
-{
-	printf '%-28s %-22s %-10s %s\n' mutant class verdict "killed by / note"
-	while IFS= read -r -d '' mname && IFS= read -r -d '' mclass &&
-	      IFS= read -r -d '' mfile && IFS= read -r -d '' mfrom &&
-	      IFS= read -r -d '' mto && IFS= read -r -d '' mnote; do
-		if [ -n "$only" ] && [[ ",$only," != *",$mname,"* ]]; then
-			continue
-		fi
-		apply_mutant "$tree/$mfile" "$mfrom" "$mto" >&2 || exit 1
-		start=$SECONDS
-		run_tree "$mname"
-		git -C "$tree" checkout -q -f -- "$mfile"
-		total=$((total + 1))
-		case $verdict in
-		killed) killed=$((killed + 1)) ;;
-		survived) survived=$((survived + 1)); why=$mnote ;;
-		stillborn) stillborn=$((stillborn + 1)) ;;
-		esac
-		printf '%-28s %-22s %-10s %s\n' "$mname" "$mclass" "$verdict" "$why"
-		echo "mutants: $mname: $verdict in $((SECONDS - start)) s" >&2
-		printf '%s,"%s",%s,"%s"\n' "$mname" "$mclass" "$verdict" "${why//\"/\'}" >> "$csv"
-	done < "$records"
-	echo "$killed of $((killed + survived)) killed ($survived survived, $stillborn stillborn)"
-} | tee "$table"
+while IFS= read -r -d '' mname && IFS= read -r -d '' mclass &&
+      IFS= read -r -d '' mfile && IFS= read -r -d '' mfrom &&
+      IFS= read -r -d '' mto && IFS= read -r -d '' mnote; do
+	if [ -n "$only" ] && [[ ",$only," != *",$mname,"* ]]; then
+		continue
+	fi
+	apply_mutant "$tree/$mfile" "$mfrom" "$mto" >&2 || exit 1
+	start=$SECONDS
+	run_tree "$mname"
+	git -C "$tree" checkout -q -f -- "$mfile"
+	total=$((total + 1))
+	case $verdict in
+	killed) killed=$((killed + 1)) ;;
+	survived) survived=$((survived + 1)); why=$mnote ;;
+	stillborn) stillborn=$((stillborn + 1)) ;;
+	esac
+	echo "mutants: $mname: $verdict in $((SECONDS - start)) s${why:+ ($why)}" >&2
+	printf '%s,"%s",%s,"%s"\n' "$mname" "$mclass" "$verdict" "${why//\"/\'}" >> "$runcsv"
+done < "$records"
+msg "this run: $killed of $((killed + survived)) killed ($survived survived, $stillborn stillborn)"
+
+prev=$csv
+[ -r "$prev" ] || prev=$top/mutants/result-$name.csv
+python3 - "$records" "$runcsv" "$prev" "$csv" << 'EOF' | tee "$table"
+import csv, os, sys
+records, runcsv, prev, out = sys.argv[1:5]
+fields = open(records).read().split("\0")[:-1]
+mutants = [fields[i:i + 6] for i in range(0, len(fields), 6)]
+def rows(path):
+    if not os.path.exists(path):
+        return {}
+    return {r["name"]: r for r in csv.DictReader(open(path))}
+old, new = rows(prev), rows(runcsv)
+count = {}
+with open(out, "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["name", "class", "verdict", "why"])
+    print(f"{'mutant':28} {'class':22} {'verdict':10} killed by / note")
+    for name, cls, _, _, _, note in mutants:
+        r = dict(new.get(name) or old.get(name) or {"verdict": "not run"})
+        if r["verdict"] != "killed":
+            r["why"] = note  # the list's reason, as it is now
+        w.writerow([name, cls, r["verdict"], r["why"]])
+        count[r["verdict"]] = count.get(r["verdict"], 0) + 1
+        print(f"{name:28} {cls:22} {r['verdict']:10} {r['why']}")
+k, s, b = (count.get(v, 0) for v in ("killed", "survived", "stillborn"))
+print(f"{k} of {k + s} killed ({s} survived, {b} stillborn, "
+      f"{count.get('not run', 0)} of {len(mutants)} not run)")
+EOF
