@@ -128,11 +128,18 @@ run_tree() {
 	fi
 	verdict=killed
 	# The first failed cases, kselftest ("# not ok N name") and KUnit
-	# ("not ok N name" in the console), else parse-log.sh's reasons.
+	# ("not ok N name" in the console),
 	why=$(tr -d '\r' < "$console" |
 	      sed -n 's/^.*not ok [0-9]* \([^ #]*\).*/\1/p' |
 	      grep -v -e '^selftests:' -e '^dma_buf_exporter$' |
 	      sort -u | head -n 3 | paste -sd ' ' -) 2> /dev/null || why=
+	# else the first splat line (a WARN under panic_on_warn ends the
+	# guest before any case reports), else parse-log.sh's reasons.
+	if [ -z "$why" ]; then
+		why=$(tr -d '\r' < "$console" |
+		      sed -n 's/^\[[ 0-9.]*\] //; /\(WARNING\|BUG\|Oops\):/{s/^/splat: /p;q}' |
+		      cut -c 1-120) 2> /dev/null || why=
+	fi
 	if [ -z "$why" ]; then
 		why=$(sed -n "s/^reasons='\(.*\)'$/\1/p" "$result" |
 		      head -c 120) 2> /dev/null || why=
