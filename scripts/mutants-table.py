@@ -11,24 +11,22 @@ A mutant counts as killed when any of the tables has it killed, as
 "make test" and "make test-debug" together would.  The count comes last.
 """
 import csv
+import importlib.util
 import os
 import sys
+
+# The list parser of scripts/mutants.sh, mutants-list.py.
+_spec = importlib.util.spec_from_file_location(
+    "mutants_list", os.path.join(os.path.dirname(os.path.abspath(__file__)), "mutants-list.py"))
+_mod = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_mod)
+read_list = _mod.read_list
 
 
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__.strip().splitlines()[0])
-    mutants, cur = [], {}
-    for line in open(sys.argv[1]).read().splitlines() + [""]:
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if cur:
-                mutants.append(cur)
-            cur = {}
-            continue
-        key, _, val = line.partition(": ")
-        cur[key] = val
+    mutants = read_list(sys.argv[1])
     tables = []
     for path in sys.argv[2:]:
         name = os.path.basename(path)[len("result-"):-len(".csv")]

@@ -65,37 +65,7 @@ msg "tree: $tree at $(git -C "$tree" log -1 --format='%h %s')"
 # to and note.
 records=$(mktemp)
 trap 'rm -f "$records"; git -C "$tree" checkout -q -f -- . 2> /dev/null || true' EXIT
-python3 - "$list" > "$records" << 'EOF'
-import sys
-keys = ("name", "class", "file", "from", "to", "note")
-mutants, cur = [], {}
-for lineno, line in enumerate(open(sys.argv[1]), 1):
-    line = line.rstrip("\n")
-    if line.startswith("#"):
-        continue
-    if not line.strip():
-        if cur:
-            mutants.append(cur)
-        cur = {}
-        continue
-    key, sep, val = line.partition(": ")
-    if not sep or key not in keys:
-        sys.exit(f"{sys.argv[1]}:{lineno}: not 'key: value' with a key of {keys}")
-    cur[key] = val
-if cur:
-    mutants.append(cur)
-names = set()
-for m in mutants:
-    for k in ("name", "class", "file", "from", "to"):
-        if k not in m:
-            sys.exit(f"{sys.argv[1]}: mutant {m.get('name', '?')} has no {k}")
-    if m["name"] in names:
-        sys.exit(f"{sys.argv[1]}: mutant {m['name']} twice")
-    names.add(m["name"])
-    for k in ("from", "to"):
-        m[k] = m[k].replace("\\n", "\n").replace("\\t", "\t")
-    sys.stdout.write("\0".join(m.get(k, "") for k in keys) + "\0")
-EOF
+python3 "$top/scripts/mutants-list.py" "$list" > "$records"
 
 # apply_mutant FILE FROM TO: replace the one occurrence of FROM in FILE.
 apply_mutant() {
