@@ -22,9 +22,11 @@ FORCE   := 0
 DEBUG   := 0
 TIMEOUT := 1200
 KSFT_ARGS :=
-# make fresh-check: the commit and the command to run on a fresh system
+# make fresh-check: the commit and the command to run on a fresh system.
+# A minimal system lacks make itself: the README's first step installs it,
+# "make test" must install all the rest.
 REV     := HEAD
-FRESH_CMD := make test
+FRESH_CMD := apt-get update -qq && apt-get install -y -qq make && make test
 
 TOP     := $(CURDIR)
 OUT     := $(TOP)/out
@@ -188,7 +190,7 @@ help:
 ##   FORCE=1        let apply/distclean discard unexported work in out/work
 ##   DEBUG=1        build, boot and log the debug kernel (what test-debug does)
 ##   KCMDLINE=      more guest kernel command line (DEBUG=1: panic_on_warn=1)
-##   REV=HEAD FRESH_CMD="make test"  what fresh-check runs
+##   REV=HEAD FRESH_CMD="...make test"  what fresh-check runs
 ##   MUTANT_TIMEOUT=240 ONLY=name,name  make mutants: seconds per guest run,
 ##                  only these mutants
 ##   WORK= BUILD= CHECK= PATCHES= SERIES=  other work tree, build, check or
