@@ -76,11 +76,19 @@ S := $(TOP)/scripts
 
 all: run
 
+# "make test" and "make test-debug" run deps and tree once, then their
+# sub-makes with HAVE_TREE=1, where both are no-ops.
+HAVE_TREE := 0
+ifeq ($(HAVE_TREE),1)
+deps tree:
+	@:
+else
 deps:
 	@$(S)/deps.sh
 
 tree: deps
 	@$(S)/get-tree.sh $(KERNEL) $(OUT)/src
+endif
 
 apply: tree
 	@FORCE=$(FORCE) SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/apply.sh $(SRC) $(WORK) $(PATCHES)
@@ -98,11 +106,13 @@ check: tree
 	@TARGETS="$(TARGETS)" SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
 
 # check and the main job both run, whatever the first one's outcome, so that
-# one "make test" reports everything; the summary line comes last.
-test: deps
-	@rm -f $(RESULT) $(CHECKRESULT); \
-	$(MAKE) --no-print-directory check; c=$$?; \
-	$(MAKE) --no-print-directory all; r=$$?; \
+# one "make test" reports everything; each stage's time, then the summary
+# line, come last.
+test: tree
+	@rm -f $(RESULT) $(CHECKRESULT); t0=$$(date +%s); \
+	$(MAKE) --no-print-directory check HAVE_TREE=1; c=$$?; t1=$$(date +%s); \
+	$(MAKE) --no-print-directory all HAVE_TREE=1; r=$$?; t2=$$(date +%s); \
+	echo "test: check $$((t1 - t0)) s, build and run $$((t2 - t1)) s, in all $$((t2 - t0)) s"; \
 	$(S)/summary.sh $(CHECKRESULT) $(RESULT) $$c $$r
 
 # The benchmark of issue 5 (bench/): its own initramfs and logs, so it never
@@ -121,9 +131,10 @@ mutants: apply
 
 # The main job on the debug kernel; any splat, or a leak kmemleak finds
 # after the tests, fails it.  The same summary line as "make test".
-test-debug: deps
-	@rm -f $(LOGDIR)/result-$(KERNEL)-$(ARCH)-debug; \
-	$(MAKE) --no-print-directory all DEBUG=1; r=$$?; \
+test-debug: tree
+	@rm -f $(LOGDIR)/result-$(KERNEL)-$(ARCH)-debug; t0=$$(date +%s); \
+	$(MAKE) --no-print-directory all DEBUG=1 HAVE_TREE=1; r=$$?; \
+	echo "test-debug: build and run $$(($$(date +%s) - t0)) s"; \
 	$(S)/summary.sh - $(LOGDIR)/result-$(KERNEL)-$(ARCH)-debug 0 $$r
 
 # FRESH_CMD in a clean clone of REV on a new minimal Debian system (a

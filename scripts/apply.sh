@@ -37,13 +37,8 @@ mapfile -t patches < <(series_patches "$pdir")
 bp=${BACKPORTS:-}
 amopts=() backports=()
 if [ -n "$bp" ]; then
-	[ -d "$bp" ] || die "no backport directory $bp"
+	read_backports "$bp"
 	bp=$(cd "$bp" && pwd)
-	if [ -f "$bp/am-options" ]; then
-		mapfile -t amopts < <(grep -Ev '^[[:space:]]*(#|$)' "$bp/am-options")
-	fi
-	SERIES='' series_patches "$bp" > /dev/null
-	mapfile -t backports < <(SERIES='' series_patches "$bp")
 fi
 
 show_series() {
@@ -110,8 +105,8 @@ if $fresh; then
 	mkdir -p "$(dirname "$work")"
 	git clone -q "$src" "$work"
 	git -C "$work" checkout -q -B dma-buf-exporter base
-	name=$(git config --global user.name || echo "dma-buf exporter tooling")
-	email=$(git config --global user.email || echo "tooling@localhost")
+	name=$(git config --global user.name || echo "$tooling_name")
+	email=$(git config --global user.email || echo "$tooling_email")
 	git -C "$work" config user.name "$name"
 	git -C "$work" config user.email "$email"
 fi

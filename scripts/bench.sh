@@ -27,10 +27,7 @@ set -euo pipefail
 [ $# -eq 5 ] || die "usage: bench.sh OBJDIR ARCH INITRD LOGDIR NAME"
 obj=$1 arch=$2 initrd=$3 logdir=$4 name=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemucfg=$top/configs/qemu-$arch
-[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
-# shellcheck source=../configs/qemu-x86_64
-. "$qemucfg"
+load_qemu_config "$top" "$arch"
 [ -d "$obj/usr/include/linux" ] || die "no headers in $obj/usr/include: run make build first"
 command -v gnuplot > /dev/null || die "no gnuplot: run make deps"
 
@@ -49,14 +46,13 @@ msg "building $bin"
 
 BENCH=$bin "$top/scripts/mkinitramfs.sh" "$obj" "$initrd" "$arch"
 
-run_log=$(mktemp "$logdir/bench-run.XXXXXX")
-trap 'rm -f "$run_log"' EXIT
 rc=0
-"$top/scripts/run-vm.sh" "$obj" "$initrd" "$arch" "$console" "$result" |
-	tee "$run_log" || rc=$?
+"$top/scripts/run-vm.sh" "$obj" "$initrd" "$arch" "$console" "$result" || rc=$?
 
-accel=$(sed -n 's/^run-vm: booting with \([a-z]*\):.*/\1/p' "$run_log" | tail -n 1)
-secs=$(sed -n 's/^run-vm: guest ran \([0-9]*\) s in all.*/\1/p' "$run_log")
+# The accelerator and the guest's time, from run-vm.sh's result file.
+accel='' guest_seconds=''
+[ ! -f "$result" ] || read_result "$result"
+secs=$guest_seconds
 if [ "$accel" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
 release=$(sed -n 's/^bench: kernel \([^ ]*\) .*/\1/p' "$console" | tr -d '\r' | head -n 1)
 # The Debian source package the tree came from (get-tree.sh), recorded in

@@ -5,7 +5,8 @@
 #
 # Build the kernel of WORKTREE in OBJDIR (make O=OBJDIR) for a QEMU guest
 # and the kselftests TARGETS (a space-separated list) for it:
-#   1. configure: tinyconfig + configs/ARCH.config + Kconfig.snippet + the
+#   1. configure: tinyconfig + configs/guest.config + configs/ARCH.config +
+#      the kselftests' config of each of TARGETS + Kconfig.snippet + the
 #      fragments in $EXTRA_CONFIG, space-separated (the debug one) (see
 #      make-config.sh, which fails if a requested value was dropped; a
 #      symbol the tree does not define yet is fatal only if the series
@@ -27,13 +28,11 @@ set -euo pipefail
 [ $# -eq 6 ] || die "usage: build.sh WORKTREE OBJDIR ARCH TARGETS PATCHDIR LOGFILE"
 work=$1 obj=$2 arch=$3 targets=$4 pdir=$5 log=$6
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemucfg=$top/configs/qemu-$arch
-[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
-# shellcheck source=../configs/qemu-x86_64
-. "$qemucfg"
+load_qemu_config "$top" "$arch"
 # A cross build (configs/qemu-ARCH sets CROSS_COMPILE) must configure with
 # the cross compiler too: Kconfig asks the compiler what it supports.
 export CROSS_COMPILE=${CROSS_COMPILE:-}
+use_ccache "$top/out"
 [ -e "$work/.git" ] || die "$work is not a git tree: run make apply first"
 
 mkdir -p "$(dirname "$log")" "$obj"
@@ -55,9 +54,9 @@ allow=-a
 [ -z "$(series_patches "$pdir")" ] || allow=
 start=$SECONDS
 msg "configuring"
+mapfile -t frags < <(kernel_fragments "$top" "$arch" "$work/tools/testing/selftests" "$targets")
 # shellcheck disable=SC2086 # EXTRA_CONFIG is a list of file names
-"$top/scripts/make-config.sh" $allow "$work" "$obj" "$arch" \
-	"$top/configs/$arch.config" "$top/Kconfig.snippet" ${EXTRA_CONFIG:-}
+"$top/scripts/make-config.sh" $allow "$work" "$obj" "$arch" "${frags[@]}" ${EXTRA_CONFIG:-}
 
 msg "building $KERNEL_TARGET (W=1)"
 kmake W=1 "$KERNEL_TARGET"

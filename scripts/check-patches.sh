@@ -8,9 +8,10 @@
 #   (a) scripts/checkpatch.pl --strict of SRCTREE (the base tree) must
 #       report 0 errors, 0 warnings and 0 checks;
 #   (b) with patches 1..k applied, for every k, the kernel must build with
-#       W=1 and no new warning, once with the driver built in (=y, as
-#       Kconfig.snippet says) and once as a module (=m, "make modules"
-#       too).  A new warning is a compiler "warning:" naming a file that
+#       W=1 and no new warning, configured as build.sh does (with the
+#       kselftests' config of the whole series), once with the driver
+#       built in (=y, as that config says) and once as a module (=m,
+#       "make modules" too).  A new warning is a compiler "warning:" naming a file that
 #       patches 1..k touch, any "WARNING: modpost" line, or any error.  The
 #       kselftests (TARGETS, environment, default dmabuf-exporter) are
 #       built in the =y configuration as soon as their directory exists,
@@ -20,9 +21,10 @@
 #       coccicheck and the Sphinx build of our documents must report 0
 #       findings in the files the series touches (one line per tool in
 #       the summary; logs LOGDIR/check-static-*.log).
-# The patches are applied with "git am" in CHECKDIR/linux-VERSION, a clone
-# of SRCTREE kept between runs (only the files the series touches change
-# from one run to the next), built in CHECKDIR/build-y and CHECKDIR/build-m
+# The patches are applied with "git am" in CHECKDIR/work/linux-VERSION, a
+# clone of SRCTREE kept between runs (only the files the series touches
+# change from one run to the next), built in CHECKDIR/build/y and
+# CHECKDIR/build/m
 # (the first =m build starts from a copy of the =y one), so later runs and
 # the =m builds rebuild little; the files the series touches are touched
 # before each build so their warnings show up again.  Build logs go to
@@ -32,7 +34,7 @@
 # the series' base; see backports/README.md), the patches of the series
 # only build there with the backport on top: checkpatch --strict runs on
 # the series' patches and on the backport patches of BACKPORTS/series, and
-# one =y and one =m build (CHECKDIR/build-VERSION-{y,m}, logs
+# one =y and one =m build (CHECKDIR/build/VERSION-{y,m}, logs
 # LOGDIR/check-VERSION-{y,m}.log) of the series, applied with the "git am"
 # options of BACKPORTS/am-options, plus the backport, takes the place of
 # the builds patch by patch.
@@ -45,11 +47,9 @@ src=$(cd "$1" && pwd) checkdir=$2 arch=$3 pdir=$4 logdir=$5 result=$6
 targets=${TARGETS:-dmabuf-exporter}
 sym=${DRIVER_CONFIG:-CONFIG_DMABUF_EXPORTER}
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemucfg=$top/configs/qemu-$arch
-[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
-# shellcheck source=../configs/qemu-x86_64
-. "$qemucfg"
+load_qemu_config "$top" "$arch"
 export CROSS_COMPILE=${CROSS_COMPILE:-}	# set for a cross build (arm64)
+use_ccache "$top/out"
 
 series_patches "$pdir" > /dev/null	# dies on a missing patch file
 mapfile -t patches < <(series_patches "$pdir")
@@ -57,12 +57,7 @@ bp=${BACKPORTS:-}
 amopts=() backports=()
 tag=
 if [ -n "$bp" ]; then
-	[ -d "$bp" ] || die "no backport directory $bp"
-	if [ -f "$bp/am-options" ]; then
-		mapfile -t amopts < <(grep -Ev '^[[:space:]]*(#|$)' "$bp/am-options")
-	fi
-	SERIES='' series_patches "$bp" > /dev/null
-	mapfile -t backports < <(SERIES='' series_patches "$bp")
+	read_backports "$bp"
 	tag=$(basename "$src" | sed 's/^linux-//')-
 fi
 mkdir -p "$logdir" "$checkdir"
@@ -86,16 +81,10 @@ finish() {
 	else
 		echo "check: FAIL: ${failures[*]} (${#passes[@]} of $((${#passes[@]} + ${#failures[@]})) checks passed)"
 	fi
-	{
-		if [ "${#failures[@]}" -eq 0 ]; then
-			echo "status=pass"
-		else
-			echo "status=fail"
-		fi
-		echo "check_passed=${#passes[@]}"
-		echo "check_failed=${#failures[@]}"
-		printf 'failures=%q\n' "${failures[*]}"
-	} > "$result"
+	local status=pass
+	[ "${#failures[@]}" -eq 0 ] || status=fail
+	write_result "$result" "status=$status" "check_passed=${#passes[@]}" \
+		"check_failed=${#failures[@]}" "failures=${failures[*]}"
 	[ "${#failures[@]}" -eq 0 ] || exit 1
 	exit 0
 }
@@ -106,49 +95,72 @@ if [ "${#patches[@]}" -eq 0 ]; then
 	finish
 fi
 
-# (a) checkpatch.pl --strict, from the base tree.  Its SPDX check runs
-# scripts/spdxcheck.py with "env python3", which needs Debian's python3-ply
-# and python3-git: put Debian's python3 first in case another python3
-# (pyenv, a virtualenv) comes first in PATH.
+# (a) checkpatch.pl --strict, from the base tree.
 for p in "${patches[@]}" "${backports[@]}"; do
 	p=$(readlink -f "$p")
 	name=$(basename "$p")
-	out=$(cd "$src" && { PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --color=never "$p" 2>&1 || true; })
-	if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
+	if out=$(checkpatch_strict "$src" "$p"); then
 		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict clean")
 		passes+=("checkpatch:$name")
 	else
 		echo "$out"
-		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" || echo 'no result')")
+		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" | tail -n 1)")
 		failures+=("checkpatch:$name")
 	fi
 done
 
 # (b) builds, one patch more at a time.
-work=$checkdir/linux-$(basename "$src" | sed 's/^linux-//')
+# The clone and the build directories are laid out as the main build's
+# (out/work/linux-V, out/build/linux-V-ARCH): ccache then shares their
+# objects (use_ccache in lib.sh).  Directories of the older layout
+# (CHECKDIR/linux-V, CHECKDIR/build-CFG) are removed.
+version=$(basename "$src" | sed 's/^linux-//')
+work=$checkdir/work/linux-$version
+for old in "$checkdir/linux-$version" "$checkdir"/build-*; do
+	[ ! -e "$old" ] || { msg "removing $old (older layout)"; rm -rf "$old"; }
+done
+mkdir -p "$checkdir/build"
 if [ ! -d "$work/.git" ]; then
 	msg "cloning $src to $work"
 	git clone -q "$src" "$work"
 fi
 git -C "$work" fetch -q --tags "$src"
-git -C "$work" config user.name "dma-buf exporter tooling"
-git -C "$work" config user.email "tooling@localhost"
+git -C "$work" config user.name "$tooling_name"
+git -C "$work" config user.email "$tooling_email"
 git -C "$work" am --abort > /dev/null 2>&1 || true
 git -C "$work" reset -q --hard
 git -C "$work" clean -q -fdx
 git -C "$work" checkout -q --detach base
 
+# Every build is configured with the kselftests' config of the whole
+# series (the last patch adds it), so that patch 1 is built with the
+# driver enabled as patch 3 is: CHECKDIR/ksft/TARGET/config, taken from a
+# first "git am" of the whole series.
+rm -rf "$checkdir/ksft"
+if git -C "$work" am -q "${amopts[@]}" "${patches[@]}" > /dev/null 2>&1; then
+	for t in $targets; do
+		f=tools/testing/selftests/$t/config
+		[ ! -f "$work/$f" ] || install -D -m 644 "$work/$f" "$checkdir/ksft/$t/config"
+	done
+else
+	git -C "$work" am --abort > /dev/null 2>&1 || true
+fi
+git -C "$work" checkout -q --detach base
+mapfile -t frags_y < <(kernel_fragments "$top" "$arch" "$checkdir/ksft" "$targets")
+
 frag_m=$checkdir/driver-m.config
 # The driver and its own tristate options (its KUnit suite) become
 # modules; its test interface option is a bool and stays =y.
-sed -E "/^${sym}_TEST=y\$/!s/^($sym(_[A-Z0-9_]+)?)=y\$/\1=m/" "$top/Kconfig.snippet" > "$frag_m"
+cat "${frags_y[@]:2}" |
+	sed -E "/^${sym}_TEST=y\$/!s/^($sym(_[A-Z0-9_]+)?)=y\$/\1=m/" |
+	grep -E "^$sym(_[A-Z0-9_]+)?=m\$" > "$frag_m" || true
 grep -q "^$sym=m\$" "$frag_m" || echo "$sym=m" >> "$frag_m"
 
 # build_one K CFG LOG: configure and build CHECKDIR/build-CFG; print the
 # new warnings; return 1 if there are any or the build failed.
 build_one() {
-	local k=$1 cfg=$2 log=$3 obj=$checkdir/build-$tag$2 allow=-a rc=0
-	local -a frags=("$top/configs/$arch.config" "$top/Kconfig.snippet")
+	local k=$1 cfg=$2 log=$3 obj=$checkdir/build/$tag$2 allow=-a rc=0
+	local -a frags=("${frags_y[@]}")
 	[ "$cfg" = y ] || frags+=("$frag_m")
 	[ "$k" -lt "${#patches[@]}" ] || allow=
 	{
@@ -204,12 +216,12 @@ build_one() {
 	return 0
 }
 
-# seed_build_m: make CHECKDIR/build-m a copy of CHECKDIR/build-y.  The host
+# seed_build_m: make CHECKDIR/build/m a copy of CHECKDIR/build/y.  The host
 # tools' command and dependency files (objtool's) hold the build
 # directory's absolute path: rewrite it, keeping the files' mtimes, or
 # objtool and with it every object would be rebuilt.
 seed_build_m() {
-	local from=$checkdir/build-${tag}y to=$checkdir/build-${tag}m f
+	local from=$checkdir/build/${tag}y to=$checkdir/build/${tag}m f
 	msg "seeding $to from $from"
 	rm -rf "$to.tmp"
 	cp -a "$from" "$to.tmp"
@@ -222,21 +234,22 @@ seed_build_m() {
 	mv "$to.tmp" "$to"
 }
 
-# check_build K NAME: build patches 1..K (touched: the files they touch)
-# with the driver =y and =m; NAME is what the report calls them.
+# check_build K NAME: build patches 1..K (touched: the files they touch;
+# retouch: those to recompile) with the driver =y and =m; NAME is what the
+# report calls them.
 check_build() {
 	local k=$1 name=$2 cfg log t out
 	for cfg in y m; do
-		# Recompile the touched files even when nothing changed since
-		# the last run, so that their warnings are seen.
+		# Recompile the files even when nothing changed since the last
+		# run, so that their warnings are seen.
 		(cd "$work" && while read -r f; do
 			[ ! -f "$f" ] || touch "$f"
-		done <<< "$touched")
+		done <<< "$retouch")
 		log=$logdir/check-${tag:-$k-}$cfg.log
 		# A first =m build starts from a copy of the =y one: the two
 		# differ in a few objects, not in the whole kernel.
-		if [ "$cfg" = m ] && [ ! -e "$checkdir/build-${tag}m" ] &&
-		   [ -f "$checkdir/build-${tag}y/$KERNEL_IMAGE" ]; then
+		if [ "$cfg" = m ] && [ ! -e "$checkdir/build/${tag}m" ] &&
+		   [ -f "$checkdir/build/${tag}y/$KERNEL_IMAGE" ]; then
 			seed_build_m
 		fi
 		msg "[$k/${#patches[@]}] $name: building with $sym=$cfg (log: $log)"
@@ -273,6 +286,7 @@ if [ -n "$bp" ]; then
 		apply_one "${#patches[@]}" "$p"
 	done
 	touched=$(git -C "$work" diff --name-only base HEAD)
+	retouch=$touched
 	check_build "${#patches[@]}" "series + $(basename "$bp") backport"
 	finish
 fi
@@ -281,6 +295,13 @@ for i in "${!patches[@]}"; do
 	k=$((i + 1))
 	apply_one "$k" "${patches[$i]}"
 	touched=$(git -C "$work" diff --name-only base HEAD)
+	# A patch that changes no file the kernel's build reads (only
+	# tools/, Documentation/, MAINTAINERS) cannot change what the builds
+	# of patch K-1 compiled and checked: only its own files are
+	# recompiled, and the kernel part of its builds has nothing to do.
+	retouch=$touched
+	own=$(git -C "$work" diff --name-only HEAD~1 HEAD)
+	grep -qvE '^(tools/|Documentation/|MAINTAINERS$)' <<< "$own" || retouch=$own
 	check_build "$k" "$(basename "${patches[$i]}")"
 done
 

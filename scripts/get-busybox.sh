@@ -38,7 +38,8 @@ if [ -x "$dest/bin/busybox" ]; then
 fi
 
 apt=$out/apt
-mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb"
+private_apt "$apt" "$apt/status" -o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
+mkdir -p "$apt/deb"
 : > "$apt/status"
 
 uri=$(debian_uri)
@@ -46,18 +47,7 @@ uri=$(debian_uri)
 # shellcheck source=/dev/null
 suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$suite" ] || die "cannot tell the machine's Debian suite"
-echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" \
-	> "$apt/sources.list"
-
-aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
-	 -o "Dir::Etc::SourceParts=$apt/parts"
-	 -o "Dir::State::Lists=$apt/lists"
-	 -o "Dir::State::Status=$apt/status"
-	 -o "Dir::Cache=$apt/cache"
-	 -o "APT::Architecture=$arch"
-	 -o "APT::Architectures=$arch"
-	 -o "APT::Default-Release="
-	 -o "APT::Sandbox::User=root")
+echo "deb [arch=$arch signed-by=$debian_keyring] $uri $suite main" > "$apt/sources.list"
 
 msg "updating a private $arch package list ($suite main)" >&2
 apt-get "${aptopts[@]}" update -qq >&2

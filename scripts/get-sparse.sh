@@ -28,14 +28,8 @@ uri=$(debian_uri)
 tmp=$(mktemp -d "$out/tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 apt=$tmp/apt
-mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial"
-echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri sid main" > "$apt/sources.list"
-aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
-	 -o "Dir::Etc::SourceParts=$apt/parts"
-	 -o "Dir::State::Lists=$apt/lists"
-	 -o "Dir::Cache=$apt/cache"
-	 -o "Dir::State::Status=/var/lib/dpkg/status"
-	 -o "APT::Sandbox::User=root")
+private_apt "$apt" /var/lib/dpkg/status
+echo "deb-src [signed-by=$debian_keyring] $uri sid main" > "$apt/sources.list"
 
 msg "fetching the source of sid's sparse"
 apt-get "${aptopts[@]}" update -qq

@@ -27,7 +27,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 apt=$out/apt
 dl=$out/deb
-mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$dl"
+mkdir -p "$dl"
+private_apt "$apt" /var/lib/dpkg/status
 
 uri=$(debian_uri)
 # The security archive: the machine's own, else Debian's usual place for
@@ -40,21 +41,12 @@ securi=$(debian_uris | grep '/debian-security/*$' | head -n 1 || true)
 # experimental; a private list of all four finds it wherever it is.
 suites=$(awk '/^Suites:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
 [ -n "$suites" ] || suites=bookworm
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 {
 	for s in "$suites" sid experimental; do
-		echo "deb [signed-by=$keyring] $uri $s main"
+		echo "deb [signed-by=$debian_keyring] $uri $s main"
 	done
-	echo "deb [signed-by=$keyring] $securi $suites-security main"
+	echo "deb [signed-by=$debian_keyring] $securi $suites-security main"
 } > "$apt/sources.list"
-
-aptopts=(-o "Dir::Etc::SourceList=$apt/sources.list"
-	 -o "Dir::Etc::SourceParts=$apt/parts"
-	 -o "Dir::State::Lists=$apt/lists"
-	 -o "Dir::Cache=$apt/cache"
-	 -o "Dir::State::Status=/var/lib/dpkg/status"
-	 -o "APT::Default-Release="
-	 -o "APT::Sandbox::User=root")
 
 echo "get-tree: updating a private package list for $pkg"
 apt-get "${aptopts[@]}" update -qq
@@ -80,8 +72,8 @@ tar -xf "$tarball" -C "$tree" --strip-components=1
 
 cd "$tree"
 git init -q
-git config user.name "dma-buf exporter tooling"
-git config user.email "tooling@localhost"
+git config user.name "$tooling_name"
+git config user.email "$tooling_email"
 # Debian's tarball ships a .gitignore that ignores its top level: force the
 # add, then drop Debian's block so that new files of the series show up in
 # git status as they would in a mainline clone.

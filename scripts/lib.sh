@@ -21,8 +21,78 @@ prog=$(basename "$0" .sh)
 # Makefiles, or a jobserver) must not leak into those runs.
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 
+# The line the guest's /init prints last, with the exit code of the tests
+# ("KSELFTEST-RUN-COMPLETE rc=N"): mkinitramfs.sh writes it into /init,
+# parse-log.sh reads the exit code from it.
+# shellcheck disable=SC2034 # for the scripts that source this file
+end_marker=KSELFTEST-RUN-COMPLETE
+
+# The git identity of the commits the tooling makes in trees of its own
+# (the pristine base, check's clone), and of "make apply" for a user
+# without one.
+# shellcheck disable=SC2034 # for the scripts that source this file
+tooling_name="dma-buf exporter tooling"
+# shellcheck disable=SC2034
+tooling_email="tooling@localhost"
+
 msg() { echo "$prog: $*"; }
 die() { echo "$prog: error: $*" >&2; exit 1; }
+
+# kernel_fragments TOP ARCH KSFTDIR TARGETS: the configuration fragments
+# of a guest kernel, in the order they are merged on top of "make
+# tinyconfig" (make-config.sh): the guest's (TOP/configs/guest.config,
+# then TOP/configs/ARCH.config), KSFTDIR/TARGET/config for each kselftest
+# target of TARGETS (space-separated) that has one (what "make
+# kselftest-merge" merges; KSFTDIR is a tree's tools/testing/selftests),
+# then TOP/Kconfig.snippet (what only our tooling adds).  One a line.
+kernel_fragments() {
+	local top=$1 arch=$2 ksft=$3 t
+	printf '%s\n' "$top/configs/guest.config" "$top/configs/$arch.config"
+	for t in $4; do
+		[ ! -f "$ksft/$t/config" ] || printf '%s\n' "$ksft/$t/config"
+	done
+	printf '%s\n' "$top/Kconfig.snippet"
+}
+
+# load_qemu_config TOP ARCH: source TOP/configs/qemu-ARCH (the QEMU and
+# kernel image settings of ARCH: KERNEL_TARGET, QEMU_BIN, CROSS_COMPILE
+# and the rest), or die if ARCH has none.
+load_qemu_config() {
+	local cfg=$1/configs/qemu-$2
+	[ -r "$cfg" ] || die "no $cfg: ARCH=$2 is not supported"
+	# shellcheck source=../configs/qemu-x86_64
+	. "$cfg"
+}
+
+# use_ccache OUTDIR: compile through ccache (Debian's package, which
+# scripts/deps.sh installs) with its cache in OUTDIR/ccache, so that what
+# "make check" built in its own clone is not compiled again by the main
+# build, and a second run of "make test" compiles only what changed.
+# Masquerade mode: OUTDIR/ccache/bin, first in PATH, holds "gcc" and the
+# cross compiler ($CROSS_COMPILE, from configs/qemu-ARCH) as links to
+# ccache, so that the kernel's command lines and CC (which Kconfig
+# records) stay as they are.  The kernel's command lines hold the source
+# tree's absolute path; with CCACHE_BASEDIR=OUTDIR ccache makes them
+# relative to the build directory, which is the same for two trees laid
+# out alike (out/build/linux-V-ARCH and out/work/linux-V; check's
+# build/CFG and work/linux-V): their objects are shared.  The absolute
+# -fmacro-prefix-map the kernel adds cannot match the relative paths
+# (__FILE__ becomes "../../work/linux-V/..." in both) and is left out of
+# the hash.  Without ccache, does nothing.
+use_ccache() {
+	local dir=$1/ccache cc ccache
+	ccache=$(command -v ccache) || return 0
+	mkdir -p "$dir/bin"
+	for cc in gcc "${CROSS_COMPILE:-}gcc"; do
+		[ "$(readlink "$dir/bin/$cc" 2> /dev/null)" = "$ccache" ] ||
+			ln -sfn "$ccache" "$dir/bin/$cc"
+	done
+	export PATH=$dir/bin:$PATH
+	export CCACHE_DIR=$dir/cache CCACHE_BASEDIR=$1 CCACHE_NOHASHDIR=true
+	export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
+	# Four kernels (x86_64, arm64, 6.12, debug) and their check builds.
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+}
 
 # debian_uris: every archive URI of the machine's own apt sources
 # (deb822 and one-line format), in order.
@@ -47,6 +117,88 @@ debian_uri() {
 	uri=$(debian_uris | grep -v -- '-security' | grep '/debian/*$' | head -n 1 || true)
 	[ -n "$uri" ] || die "no Debian archive URI in the apt sources (/etc/apt/sources.list*)"
 	echo "$uri"
+}
+
+# The keyring of Debian's archive (package debian-archive-keyring), which
+# every private apt configuration trusts.
+# shellcheck disable=SC2034 # for the scripts that source this file
+debian_keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# private_apt DIR STATUS [OPTION...]: a private apt configuration in DIR
+# (its own sources list DIR/sources.list, which the caller writes, package
+# lists and cache), so that "apt-get download/source" can reach suites the
+# machine does not use while the machine's apt and dpkg state stay as
+# they are.  STATUS is the dpkg status file apt solves against
+# (/var/lib/dpkg/status, or an empty file for another architecture).
+# Sets the array aptopts to the options for apt-get and apt-cache, with
+# the OPTIONs ("-o" "KEY=VALUE" pairs) at the end.
+private_apt() {
+	local dir=$1 status=$2
+	shift 2
+	mkdir -p "$dir/parts" "$dir/lists/partial" "$dir/cache/archives/partial"
+	# shellcheck disable=SC2034 # for the caller
+	aptopts=(-o "Dir::Etc::SourceList=$dir/sources.list"
+		 -o "Dir::Etc::SourceParts=$dir/parts"
+		 -o "Dir::State::Lists=$dir/lists"
+		 -o "Dir::State::Status=$status"
+		 -o "Dir::Cache=$dir/cache"
+		 -o "APT::Default-Release="
+		 -o "APT::Sandbox::User=root"
+		 "$@")
+}
+
+# read_backports BPDIR: the backport directory BPDIR (backports/VERSION,
+# see backports/README.md): sets the array amopts to the "git am" options
+# of BPDIR/am-options (one a line, '#' comments), and the array backports
+# to the backport patches of BPDIR/series.  Dies if BPDIR or a patch its
+# series names is missing.
+read_backports() {
+	[ -d "$1" ] || die "no backport directory $1"
+	# shellcheck disable=SC2034 # for the caller
+	amopts=()
+	if [ -f "$1/am-options" ]; then
+		# shellcheck disable=SC2034 # for the caller
+		mapfile -t amopts < <(grep -Ev '^[[:space:]]*(#|$)' "$1/am-options")
+	fi
+	SERIES='' series_patches "$1" > /dev/null
+	# shellcheck disable=SC2034 # for the caller
+	mapfile -t backports < <(SERIES='' series_patches "$1")
+}
+
+# checkpatch_strict TREE PATCH: scripts/checkpatch.pl --strict of TREE on
+# PATCH.  Clean (0 errors, 0 warnings, 0 checks): prints nothing and
+# returns 0; else prints checkpatch's output, whose last "total:" line
+# sums it up, and returns 1.  Its SPDX check runs scripts/spdxcheck.py
+# with "env python3", which needs Debian's python3-ply and python3-git:
+# Debian's python3 comes first in PATH, in case another python3 (pyenv, a
+# virtualenv) does.
+checkpatch_strict() {
+	local out
+	out=$(cd "$1" && { PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --color=never "$2" 2>&1 || true; })
+	grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out" && return 0
+	printf '%s\n' "$out"
+	grep -q '^total:' <<< "$out" || echo "total: no result"
+	return 1
+}
+
+# A result file (parse-log.sh's of a guest run, check-patches.sh's of
+# make check) is data: one KEY=VALUE a line, KEY a lower-case name, VALUE
+# anything but a newline, unquoted.  It is never sourced.
+# write_result FILE KEY=VALUE...: write one.
+write_result() {
+	local f=$1
+	shift
+	printf '%s\n' "${@//$'\n'/ }" > "$f"
+}
+
+# read_result FILE: set the shell variable KEY to VALUE for each line of
+# FILE (a line that is not "name=value" is an error).
+read_result() {
+	local line
+	while IFS= read -r line; do
+		[[ $line =~ ^([a-z_][a-z0-9_]*)=(.*)$ ]] || die "$1: not KEY=VALUE: $line"
+		printf -v "${BASH_REMATCH[1]}" '%s' "${BASH_REMATCH[2]}"
+	done < "$1"
 }
 
 # series_file PATCHDIR: the series file: $SERIES if set (the Makefile sets

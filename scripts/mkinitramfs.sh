@@ -39,16 +39,11 @@ obj=$(cd "$1" && pwd) out=$2 arch=${3:-x86_64}
 inst=$obj/kselftest/kselftest_install
 mods=$obj/modules-install
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemucfg=$top/configs/qemu-$arch
-[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
-# shellcheck source=../configs/qemu-x86_64
-. "$qemucfg"
+load_qemu_config "$top" "$arch"
 host_arch=$(dpkg --print-architecture)
 busybox=$("$top/scripts/get-busybox.sh" "${DEB_ARCH:-$host_arch}" "$(dirname "$out")/busybox")
 native=false
 [ "${DEB_ARCH:-$host_arch}" != "$host_arch" ] || native=true
-# The line the guest prints last; run-vm.sh looks for it.
-marker="KSELFTEST-RUN-COMPLETE"
 ksft_args=${KSFT_ARGS:-}
 bench=${BENCH:-}
 
@@ -151,7 +146,7 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak
 fi
 sync
-echo "$marker rc=\$rc"
+echo "$end_marker rc=\$rc"
 reboot -f
 # Not reached unless reboot failed; a panic ends QEMU too (panic=-1).
 echo o > /proc/sysrq-trigger 2> /dev/null

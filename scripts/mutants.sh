@@ -111,7 +111,7 @@ run_tree() {
 		      cut -c 1-120) 2> /dev/null || why=
 	fi
 	if [ -z "$why" ]; then
-		why=$(sed -n "s/^reasons='\(.*\)'$/\1/p" "$result" |
+		why=$(sed -n 's/^reasons=\(..*\)$/\1/p' "$result" |
 		      head -c 120) 2> /dev/null || why=
 	fi
 	[ -n "$why" ] || why="run failed (see $clog/$label.run.log)"

@@ -4,8 +4,9 @@
 # parse-log.sh CONSOLELOG RESULTFILE [STATUS [ACCEL [SECONDS]]]
 #
 # Judge a guest console log written by run-vm.sh and write the verdict to
-# RESULTFILE (shell variables: passed failed skipped binaries status
-# reasons).  Test cases are counted from the kselftest_harness "# Totals:"
+# RESULTFILE (data, see write_result in lib.sh: passed failed skipped
+# kunit_passed kunit_failed kunit_skipped binaries status reasons, and the
+# ACCEL and SECONDS it was given as accel and guest_seconds).  Test cases are counted from the kselftest_harness "# Totals:"
 # line of each test binary (nested one level in run_kselftest.sh's TAP;
 # xfail counts as passed, error and xpass as failed); a binary without such
 # a line counts as one case with its top-level result.  The run fails if:
@@ -28,7 +29,6 @@ set -euo pipefail
 
 [ $# -ge 2 ] || die "usage: parse-log.sh CONSOLELOG RESULTFILE [STATUS [ACCEL [SECONDS]]]"
 log=$1 result=$2 status=${3:-finished} accel=${4:-} secs=${5:-}
-marker="KSELFTEST-RUN-COMPLETE"
 [ -f "$log" ] || die "no console log $log"
 
 clean=$(mktemp)
@@ -74,7 +74,7 @@ read -r pass fail skip bins binfail <<< "$(awk '
 	}
 	END { printf "%d %d %d %d %d\n", p, f, s, bins, bf }' "$clean")"
 
-rc=$(sed -n "s/.*$marker rc=\([0-9]*\).*/\1/p" "$clean" | tail -n 1)
+rc=$(sed -n "s/.*$end_marker rc=\([0-9]*\).*/\1/p" "$clean" | tail -n 1)
 
 # KUnit: built-in suites run before /init; kunit.py parses their KTAP.
 kunit_tool=${KUNIT_TOOL:-}
@@ -141,15 +141,8 @@ else
 	verdict=fail
 	echo "run: FAIL: $joined"
 fi
-{
-	echo "passed=$pass"
-	echo "failed=$fail"
-	echo "skipped=$skip"
-	echo "kunit_passed=$kpass"
-	echo "kunit_failed=$kfail"
-	echo "kunit_skipped=$kskip"
-	echo "binaries=$bins"
-	echo "status=$verdict"
-	printf 'reasons=%q\n' "$joined"
-} > "$result"
+write_result "$result" "passed=$pass" "failed=$fail" "skipped=$skip" \
+	"kunit_passed=$kpass" "kunit_failed=$kfail" "kunit_skipped=$kskip" \
+	"binaries=$bins" "status=$verdict" "reasons=$joined" \
+	"accel=$accel" "guest_seconds=$secs"
 [ "$verdict" = pass ]

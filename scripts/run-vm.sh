@@ -30,10 +30,7 @@ accel=${ACCEL:-auto}
 timeout=${TIMEOUT:-1200}
 probe=${KVM_PROBE:-8}
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemucfg=$top/configs/qemu-$arch
-[ -r "$qemucfg" ] || die "no $qemucfg: ARCH=$arch is not supported"
-# shellcheck source=../configs/qemu-x86_64
-. "$qemucfg"
+load_qemu_config "$top" "$arch"
 image=$obj/$KERNEL_IMAGE
 [ -f "$image" ] || die "no kernel image $image: run make build first"
 [ -f "$initrd" ] || die "no initramfs $initrd: run make initramfs first"

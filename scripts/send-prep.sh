@@ -135,12 +135,11 @@ awk '/^$/ { exit } /^[ \t]/ { h = h $0; next } { if (h ~ /^(To|Cc): /) print h; 
      END { if (h ~ /^(To|Cc): /) print h }' "${written[0]}" | sed 's/  */ /g'
 # The cover letter has no diff: checkpatch is for the patch mails.
 for m in "${written[@]:1}"; do
-	out=$(./scripts/checkpatch.pl --strict --color=never "$m" 2>&1 || true)
-	if grep -q '^total: 0 errors, 0 warnings, 0 checks' <<< "$out"; then
+	if out=$(checkpatch_strict . "$m"); then
 		echo "$(basename "$m"): checkpatch --strict clean"
 	else
 		echo "$out"
-		echo "$(basename "$m"): checkpatch --strict: $(grep '^total:' <<< "$out" || echo 'no result')"
+		echo "$(basename "$m"): checkpatch --strict: $(grep '^total:' <<< "$out" | tail -n 1)"
 		status=1
 	fi
 done

@@ -5,7 +5,7 @@
 #
 # The static analysis part of "make check", run by check-patches.sh on the
 # whole series (WORKTREE at its top patch, tag base below it) after its
-# builds, whose directories CHECKDIR/build-y and CHECKDIR/build-m (and
+# builds, whose directories CHECKDIR/build/y and CHECKDIR/build/m (and
 # CHECKDIR/driver-m.config) it reuses.  "Our files" are the files the
 # series touches (git diff base HEAD); the driver's directories are those
 # of its C files outside tools/.  Each tool counts findings in our files
@@ -133,7 +133,7 @@ run_sparse() {
 		"$top/scripts/get-sparse.sh" "$checkdir/tools"
 		for cfg in y m; do
 			log=$logdir/check-static-sparse-$cfg.log
-			obj=$checkdir/build-$cfg
+			obj=$checkdir/build/$cfg
 			rc=0
 			if [ ! -f "$obj/.config" ]; then
 				echo "no $obj/.config: check-patches.sh builds it first" > "$log"
@@ -179,7 +179,8 @@ run_clang() {
 		touch_ours
 		for cfg in y m; do
 			log=$logdir/check-static-clang-$cfg.log
-			frags=("$top/configs/$arch.config" "$top/Kconfig.snippet")
+			mapfile -t frags < <(kernel_fragments "$top" "$arch" \
+				"$work/tools/testing/selftests" "${TARGETS:-dmabuf-exporter}")
 			[ "$cfg" = y ] || frags+=("$checkdir/driver-m.config")
 			# Configuring with clang takes a minute on 2 CPUs: only when
 			# the fragments or the tree changed since the last run.
@@ -242,7 +243,7 @@ run_kernel_doc() {
 run_uapi_header_test() {
 	t0=$SECONDS n=0
 	log=$logdir/check-static-uapi-header-test.log
-	obj=$checkdir/build-y
+	obj=$checkdir/build/y
 	if [ "${#uapi[@]}" -gt 0 ]; then
 		for h in "${uapi[@]}"; do
 			rm -f "$obj/usr/include/${h%.h}.hdrtest" "$obj/usr/include/.${h%.h}.hdrtest.cmd"
@@ -280,7 +281,7 @@ run_coccicheck() {
 	for d in "${dirs[@]}"; do
 		rc=0
 		# Findings are printed relative to the directory: "./file.c:L:C-C: ...".
-		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build-y" ARCH="$arch" \
+		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build/y" ARCH="$arch" \
 			coccicheck MODE=report M="$d" J="$jobs" 2>&1 |
 			sed "s|^\./|$d/|" >> "$log" || rc=$?
 		if [ "$rc" -ne 0 ] || grep -q '^coccicheck failed' "$log"; then

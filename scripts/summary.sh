@@ -32,8 +32,7 @@ failures=
 if [ "$checkres" = - ]; then
 	:
 elif [ -f "$checkres" ]; then
-	# shellcheck disable=SC1090
-	. "$checkres"
+	read_result "$checkres"
 fi
 if [ "$checkres" = - ]; then
 	echo "check: not run"
@@ -49,8 +48,7 @@ else
 fi
 if [ -f "$runres" ]; then
 	status='' reasons=''
-	# shellcheck disable=SC1090
-	. "$runres"
+	read_result "$runres"
 	echo "run: $status${reasons:+: $reasons}"
 else
 	status=fail
