@@ -11,8 +11,10 @@
 #       W=1 and no new warning, configured as build.sh does (with the
 #       kselftests' config of the whole series), once with the driver
 #       built in (=y, as that config says) and once as a module (=m,
-#       "make modules" too).  A new warning is a compiler "warning:" naming a file that
-#       patches 1..k touch, any "WARNING: modpost" line, or any error.  The
+#       "make modules" too).  A new warning is a compiler "warning:"
+#       naming a file that patches 1..k touch, any "WARNING: modpost"
+#       line, or any error.  A patch that changes no file the kernel's
+#       build reads recompiles only its own files.  The
 #       kselftests (TARGETS, environment, default dmabuf-exporter) are
 #       built in the =y configuration as soon as their directory exists,
 #       under the same rule;
@@ -24,8 +26,8 @@
 # The patches are applied with "git am" in CHECKDIR/work/linux-VERSION, a
 # clone of SRCTREE kept between runs (only the files the series touches
 # change from one run to the next), built in CHECKDIR/build/y and
-# CHECKDIR/build/m
-# (the first =m build starts from a copy of the =y one), so later runs and
+# CHECKDIR/build/m (the first =m build starts from a copy of the =y one),
+# compiled through ccache (use_ccache in lib.sh), so later runs and
 # the =m builds rebuild little; the files the series touches are touched
 # before each build so their warnings show up again.  Build logs go to
 # LOGDIR/check-*.log; RESULTFILE gets status=pass|fail.  Uses -j$(nproc).
