@@ -78,7 +78,11 @@ load_qemu_config() {
 # build/CFG and work/linux-V): their objects are shared.  The absolute
 # -fmacro-prefix-map the kernel adds cannot match the relative paths
 # (__FILE__ becomes "../../work/linux-V/..." in both) and is left out of
-# the hash.  Without ccache, does nothing.
+# the hash.  Depend mode: a miss is compiled once, with the dependency
+# list the kernel's -Wp,-MMD already asks gcc for, instead of being
+# preprocessed for the hash first (a cold x86_64 bzImage: 475 s in the
+# default mode, 346 s in depend mode, 325 s without ccache).  Without
+# ccache, does nothing.
 use_ccache() {
 	local dir=$1/ccache cc ccache
 	ccache=$(command -v ccache) || return 0
@@ -89,7 +93,7 @@ use_ccache() {
 	done
 	export PATH=$dir/bin:$PATH
 	export CCACHE_DIR=$dir/cache CCACHE_BASEDIR=$1 CCACHE_NOHASHDIR=true
-	export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
+	export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*' CCACHE_DEPEND=true
 	# Four kernels (x86_64, arm64, 6.12, debug) and their check builds.
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 }
