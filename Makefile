@@ -94,7 +94,7 @@ apply: tree
 	@FORCE=$(FORCE) SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/apply.sh $(SRC) $(WORK) $(PATCHES)
 
 build: apply
-	@EXTRA_CONFIG="$(EXTRA_CONFIG)" SERIES=$(SERIES) $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(PATCHES) $(LOGDIR)/build-$(KERNEL)-$(ARCH)$(FLAVOR).log
+	@EXTRA_CONFIG="$(EXTRA_CONFIG)" $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(LOGDIR)/build-$(KERNEL)-$(ARCH)$(FLAVOR).log
 
 initramfs: build
 	@KSFT_ARGS="$(KSFT_ARGS)" $(S)/mkinitramfs.sh $(BUILD) $(INITRD) $(ARCH)

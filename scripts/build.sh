@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build.sh WORKTREE OBJDIR ARCH TARGETS PATCHDIR LOGFILE
+# build.sh WORKTREE OBJDIR ARCH TARGETS LOGFILE
 #
 # Build the kernel of WORKTREE in OBJDIR (make O=OBJDIR) for a QEMU guest
 # and the kselftests TARGETS (a space-separated list) for it:
@@ -9,8 +9,9 @@
 #      the kselftests' config of each of TARGETS + Kconfig.snippet + the
 #      fragments in $EXTRA_CONFIG, space-separated (the debug one) (see
 #      make-config.sh, which fails if a requested value was dropped; a
-#      symbol the tree does not define yet is fatal only if the series
-#      ($SERIES, else PATCHDIR/series) is non-empty);
+#      symbol the tree does not define is fatal unless WORKTREE carries
+#      no commit on its tag base: with nothing applied, the driver's own
+#      symbol cannot be there yet);
 #   2. the boot image (configs/qemu-ARCH: KERNEL_TARGET) with W=1, and the
 #      modules if the configuration has any, installed (stripped) in
 #      OBJDIR/modules-install;
@@ -25,8 +26,8 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 6 ] || die "usage: build.sh WORKTREE OBJDIR ARCH TARGETS PATCHDIR LOGFILE"
-work=$1 obj=$2 arch=$3 targets=$4 pdir=$5 log=$6
+[ $# -eq 5 ] || die "usage: build.sh WORKTREE OBJDIR ARCH TARGETS LOGFILE"
+work=$1 obj=$2 arch=$3 targets=$4 log=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
 load_qemu_config "$top" "$arch"
 # A cross build (configs/qemu-ARCH sets CROSS_COMPILE) must configure with
@@ -46,12 +47,13 @@ base=$(cat "$(git -C "$work" rev-parse --absolute-git-dir)/exporter-base" 2> /de
        echo "unknown (no .git/exporter-base)")
 msg "source: $work"
 msg "base tree: $base"
+applied=$(git -C "$work" log --reverse --format='  %h %s' base..HEAD)
 msg "patches on base:"
-git -C "$work" log --reverse --format='  %h %s' base..HEAD
+[ -z "$applied" ] || echo "$applied"
 msg "build dir: $obj (ARCH=$arch, -j$jobs)"
 
 allow=-a
-[ -z "$(series_patches "$pdir")" ] || allow=
+[ -z "$applied" ] || allow=
 start=$SECONDS
 msg "configuring"
 mapfile -t frags < <(kernel_fragments "$top" "$arch" "$work/tools/testing/selftests" "$targets")

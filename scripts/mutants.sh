@@ -85,8 +85,8 @@ EOF
 run_tree() {
 	local label=$1 console=$clog/$1.log result=$clog/$1.result
 	rm -f "$result"
-	if ! SERIES=$top/series "$top/scripts/build.sh" "$tree" "$obj" "$arch" dmabuf-exporter \
-		"$top/patches" "$clog/$label.build.log" > /dev/null 2>&1; then
+	if ! "$top/scripts/build.sh" "$tree" "$obj" "$arch" dmabuf-exporter \
+		"$clog/$label.build.log" > /dev/null 2>&1; then
 		verdict=stillborn why="does not build (see $clog/$label.build.log)"
 		return
 	fi
