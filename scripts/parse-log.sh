@@ -1,17 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# parse-log.sh CONSOLELOG RESULTFILE [STATUS [ACCEL [SECONDS]]]
+# parse-log.sh RESULTFILE [ACCEL] < CONSOLE
 #
-# Judge a guest console log written by run-vm.sh and write the verdict to
-# RESULTFILE (data, see write_result in lib.sh: passed failed skipped
-# kunit_passed kunit_failed kunit_skipped binaries status reasons, and the
-# ACCEL and SECONDS it was given as accel and guest_seconds).  Test cases are counted from the kselftest_harness "# Totals:"
-# line of each test binary (nested one level in run_kselftest.sh's TAP;
-# xfail counts as passed, error and xpass as failed); a binary without such
-# a line counts as one case with its top-level result.  The run fails if:
-#   - STATUS is "timeout" (run-vm.sh killed the guest), or the end marker
-#     of the initramfs' /init is missing (the guest did not finish);
+# Judge a guest's serial console, read from standard input as it streams
+# (run-vm.sh pipes QEMU's output here, line by line; an old log can be
+# judged again with "parse-log.sh RESULTFILE < console.log"), and write the
+# verdict to RESULTFILE (data, see write_result in lib.sh: passed failed
+# skipped kunit_passed kunit_failed kunit_skipped binaries status reasons,
+# ACCEL as accel, and guest_seconds: the seconds from the first console
+# line to the end of the stream).  The console is read once, by one awk
+# program; carriage returns are dropped.  Test cases are counted from the
+# kselftest_harness "# Totals:" line of each test binary (nested one level
+# in run_kselftest.sh's TAP; xfail counts as passed, error and xpass as
+# failed); a binary without such a line counts as one case with its
+# top-level result.  The run fails if:
+#   - the end marker of the initramfs' /init is missing (the guest did not
+#     finish, or run-vm.sh killed it at its timeout);
 #   - run_kselftest.sh reports a test binary "not ok" (failed, crashed,
 #     timed out), or a test case failed;
 #   - no test ran;
@@ -19,36 +24,77 @@
 #     lockdep, DMA-API debug, kmemleak, GPF, call trace...): each such
 #     line is printed;
 #   - KUNIT_TOOL (environment) names the tree's kunit.py, because the
-#     kernel has built-in KUnit suites, and "kunit.py parse" on the boot
-#     part of the log (before /init) fails: a case failed, or no KUnit
-#     output was found.  Its report is kept next to CONSOLELOG (.kunit).
-# Exit status 0 only if the run passed.  Can be run again on an old log.
+#     kernel has built-in KUnit suites, and "kunit.py parse", fed the boot
+#     part of the console (before /init) as it arrives, fails: a case
+#     failed, or no KUnit output was found.  Its report is kept in
+#     RESULTFILE.kunit.
+# Exit status 0 only if the run passed.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 2 ] || die "usage: parse-log.sh CONSOLELOG RESULTFILE [STATUS [ACCEL [SECONDS]]]"
-log=$1 result=$2 status=${3:-finished} accel=${4:-} secs=${5:-}
-[ -f "$log" ] || die "no console log $log"
-
-clean=$(mktemp)
-trap 'rm -f "$clean"' EXIT
-tr -d '\r' < "$log" > "$clean"
+case $# in 1 | 2) ;; *) die "usage: parse-log.sh RESULTFILE [ACCEL] < CONSOLE" ;; esac
+result=$1 accel=${2:-}
+mkdir -p "$(dirname "$result")"
+rm -f "$result"
 
 # Kernel splats.  Informational lines that contain a pattern are excluded:
 # the DMA-API debug banner, kmemleak's start-up lines and RCU's lockdep
 # banner.
 splat_re='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|DMA-API:|kmemleak:|unreferenced object|general protection fault|Call Trace|detected stalls? on CPU|blocked for more than [0-9]+ seconds'
 benign_re='DMA-API: preallocated [0-9]+ debug entries|DMA-API: debugging enabled by kernel config|kmemleak: Kernel memory leak detector initialized|kmemleak: Automatic memory scanning thread started|rcu:[[:space:]]+RCU lockdep checking is enabled'
-splats=$(grep -anE "$splat_re" "$clean" | grep -avE "$benign_re" || true)
 
-# Test counts, per run_kselftest.sh's TAP.
-read -r pass fail skip bins binfail <<< "$(awk '
-	function result(line, rest) {
+# KUnit: built-in suites run before /init; kunit.py parses their KTAP.
+kunit_tool=${KUNIT_TOOL:-} kreport=$result.kunit kunit_cmd=''
+if [ -n "$kunit_tool" ]; then
+	[ -f "$kunit_tool" ] || die "no $kunit_tool"
+	rm -f "$kreport"
+	kunit_cmd="python3 '$kunit_tool' parse > '$kreport' 2>&1"
+fi
+
+# One pass over the stream.  Its output is data, a keyword a line:
+#   counts PASSED FAILED SKIPPED BINARIES BINARIES_NOT_OK
+#   rc N                 the exit code in the end marker (none: missing)
+#   kunit_rc N           kunit.py parse's exit code (with KUNIT_TOOL)
+#   binary LINE          run_kselftest.sh's result line of a test binary
+#   splat NUMBER:LINE    a splat line and its line number
+start=$SECONDS
+scan=$(SPLAT="$splat_re" BENIGN="$benign_re" MARKER="$end_marker rc=" KUNIT="$kunit_cmd" awk '
+	BEGIN {
+		splat = ENVIRON["SPLAT"]; benign = ENVIRON["BENIGN"]
+		marker = ENVIRON["MARKER"]; kunit = ENVIRON["KUNIT"]
+		booting = kunit != ""
+	}
+	function result(line) {
 		# top-level "ok N selftests: ..." / "not ok N ..."
 		if (line ~ /^not ok /) return "fail"
 		if (line ~ /# *SKIP/) return "skip"
 		return "pass"
+	}
+	function kunit_done() {
+		booting = 0
+		print "kunit_rc", close(kunit)
+	}
+	{ gsub(/\r/, "") }
+	# Only KTAP goes to kunit.py: other drivers messages can land inside
+	# it (an input device probed on the other CPU, between a suite
+	# "KTAP version" and "# Subtest" lines, once made kunit.py see an
+	# unnamed test with no results).  KTAP lines, once the printk time
+	# is dropped, are indented or start with a KTAP keyword.
+	booting {
+		if (/Run \/init as init process/) {
+			kunit_done()
+		} else {
+			line = $0
+			sub(/^\[ *[0-9]+\.[0-9]+\] ?/, "", line)
+			if (line ~ /^([[:space:]]|KTAP version |TAP version |[0-9]+\.\.[0-9]|ok |not ok |#)/)
+				print line | kunit
+		}
+	}
+	$0 ~ splat && $0 !~ benign { print "splat " NR ":" $0 }
+	index($0, marker) {
+		rc = substr($0, index($0, marker) + length(marker))
+		sub(/[^0-9].*/, "", rc)
 	}
 	/^# selftests: / { totals = 0; next }
 	/^# # Totals: pass:/ {
@@ -62,6 +108,7 @@ read -r pass fail skip bins binfail <<< "$(awk '
 		next
 	}
 	/^(not )?ok [0-9]+ selftests: / {
+		print "binary", $0
 		bins++
 		r = result($0)
 		if (r == "fail") bf++
@@ -72,58 +119,54 @@ read -r pass fail skip bins binfail <<< "$(awk '
 		}
 		totals = 0
 	}
-	END { printf "%d %d %d %d %d\n", p, f, s, bins, bf }' "$clean")"
+	END {
+		if (booting) kunit_done()
+		printf "counts %d %d %d %d %d\n", p, f, s, bins, bf
+		if (rc != "") print "rc", rc
+	}')
+secs=$((SECONDS - start))
 
-rc=$(sed -n "s/.*$end_marker rc=\([0-9]*\).*/\1/p" "$clean" | tail -n 1)
+pass=0 fail=0 skip=0 bins=0 binfail=0 rc='' krc=0 splats=() binaries=()
+while IFS= read -r entry; do
+	case "$entry" in
+	counts\ *) read -r _ pass fail skip bins binfail <<< "$entry" ;;
+	rc\ *) rc=${entry#rc } ;;
+	kunit_rc\ *) krc=${entry#kunit_rc } ;;
+	binary\ *) binaries+=("${entry#binary }") ;;
+	splat\ *) splats+=("${entry#splat }") ;;
+	esac
+done <<< "$scan"
 
-# KUnit: built-in suites run before /init; kunit.py parses their KTAP.
-kunit_tool=${KUNIT_TOOL:-}
 kpass=0 kfail=0 kskip=0 kunit_ok=true kunit_line=''
 if [ -n "$kunit_tool" ]; then
-	kreport=${log%.log}.kunit
-	if [ ! -f "$kunit_tool" ]; then
-		kunit_ok=false kunit_line="no $kunit_tool"
-	else
-		# Only KTAP: other drivers' messages can land inside it (an
-		# input device probed on the other CPU, between a suite's
-		# "KTAP version" and "# Subtest" lines, once made kunit.py see
-		# an unnamed test with no results).  KTAP's own lines are
-		# indented or start with a KTAP keyword; printk lines do not.
-		sed '/Run \/init as init process/q' "$clean" |
-			sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' |
-			grep -a -E '^([[:space:]]|KTAP version |TAP version |[0-9]+\.\.[0-9]|ok |not ok |#)' |
-			python3 "$kunit_tool" parse > "$kreport" 2>&1 || kunit_ok=false
-		kunit_line=$(sed 's/\x1b\[[0-9;]*m//g' "$kreport" |
-			     grep -a 'Testing complete\.' | tail -n 1 || true)
-		kpass=$(grep -o 'passed: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
-		kfail=$(grep -o 'failed: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
-		kskip=$(grep -o 'skipped: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
-		kerr=$(grep -o 'errors: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
-		kfail=$((kfail + kerr))
-		[ -n "$kunit_line" ] || kunit_ok=false
-		# kunit.py parse exits 0 on a parse error; a failure is a failure.
-		[ "$kfail" -eq 0 ] || kunit_ok=false
-	fi
+	kunit_line=$(sed 's/\x1b\[[0-9;]*m//g' "$kreport" |
+		     grep -a 'Testing complete\.' | tail -n 1 || true)
+	kpass=$(grep -o 'passed: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+	kfail=$(grep -o 'failed: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+	kskip=$(grep -o 'skipped: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+	kerr=$(grep -o 'errors: [0-9]*' <<< "$kunit_line" | grep -o '[0-9]*' || echo 0)
+	kfail=$((kfail + kerr))
+	[ "$krc" -eq 0 ] || kunit_ok=false
+	[ -n "$kunit_line" ] || kunit_ok=false
+	# kunit.py parse exits 0 on a parse error; a failure is a failure.
+	[ "$kfail" -eq 0 ] || kunit_ok=false
 fi
 
 reasons=()
-[ "$status" != timeout ] || reasons+=("timeout")
 [ -n "$rc" ] || reasons+=("no end marker: the guest did not finish")
 [ "$binfail" -eq 0 ] || reasons+=("$binfail test binaries not ok")
 [ "$fail" -eq 0 ] || reasons+=("$fail test cases failed")
 [ $((pass + fail + skip)) -gt 0 ] || reasons+=("no test ran")
 [ -z "$rc" ] || [ "$rc" -eq 0 ] || reasons+=("run_kselftest.sh exited with $rc")
-if [ -n "$splats" ]; then
-	reasons+=("kernel splat: $(grep -c . <<< "$splats") lines")
-fi
+[ "${#splats[@]}" -eq 0 ] || reasons+=("kernel splat: ${#splats[@]} lines")
 $kunit_ok || reasons+=("KUnit: ${kunit_line:-no result} (see $kreport)")
 
 echo
-echo "==== results ($log) ===="
-grep -aE '^(not )?ok [0-9]+ selftests: ' "$clean" | sed 's/^/  /' || true
-if [ -n "$splats" ]; then
+echo "==== results ===="
+[ "${#binaries[@]}" -eq 0 ] || printf '  %s\n' "${binaries[@]}"
+if [ "${#splats[@]}" -gt 0 ]; then
 	echo "kernel splat lines (line:text):"
-	sed 's/^/  /' <<< "$splats"
+	printf '  %s\n' "${splats[@]}"
 fi
 joined=
 if [ "${#reasons[@]}" -gt 0 ]; then

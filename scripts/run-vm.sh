@@ -5,10 +5,11 @@
 #
 # Boot the kernel built in OBJDIR with the test initramfs INITRD in QEMU
 # (settings from configs/qemu-ARCH: memory, CPUs, serial console, no
-# reboot), stream the console to the terminal and into CONSOLELOG, then
-# check the log with parse-log.sh, which writes RESULTFILE and decides the
-# exit code.  When the kernel has CONFIG_KUNIT=y, its built-in KUnit suites
-# run at boot and parse-log.sh judges them with the tree's kunit.py.
+# reboot) and stream its serial console, as QEMU prints it, to the
+# terminal, to CONSOLELOG and into parse-log.sh, which judges the run as
+# it goes, writes RESULTFILE and decides the exit code.  When the kernel
+# has CONFIG_KUNIT=y, its built-in KUnit suites run at boot and
+# parse-log.sh has the tree's kunit.py parse them.
 #
 # Environment:
 #   ACCEL=auto|kvm|tcg  auto (default): KVM if /dev/kvm is usable and the
@@ -17,7 +18,8 @@
 #                       KVM_PROBE seconds (default 8), QEMU is killed and
 #                       the guest is booted again with TCG;
 #   TIMEOUT=SECONDS     the whole boot and test run (default 1200): QEMU is
-#                       killed after it and the run fails;
+#                       killed after it and the run fails (exit 1), even
+#                       if every test had reported;
 #   KCMDLINE=ARGS       appended to the kernel command line of
 #                       configs/qemu-ARCH (make test-debug: panic_on_warn=1).
 set -euo pipefail
@@ -51,91 +53,123 @@ esac
 
 mkdir -p "$(dirname "$log")" "$(dirname "$result")"
 rm -f "$result"
-qpid='' tpid=''
-stop() {
-	local pid
-	for pid in $qpid $tpid; do
-		kill "$pid" 2> /dev/null || true
-	done
-	sleep 1
-	for pid in $qpid $tpid; do
-		kill -9 "$pid" 2> /dev/null || true
-		wait "$pid" 2> /dev/null || true
-	done
-	qpid='' tpid=''
-}
-trap stop EXIT
-trap 'stop; exit 130' INT TERM
-
-# boot ACCEL: start QEMU in the background, its console going to $log
-# (truncated) and, through tail, to the terminal.
-boot() {
-	local a=$1 cpu
-	if [ "$a" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
-	local cmd=("$QEMU_BIN" -machine "$QEMU_MACHINE" -accel "$a" -cpu "$cpu"
-		   -m "$QEMU_MEM" -smp "$QEMU_SMP" -kernel "$image" -initrd "$initrd"
-		   -append "console=$QEMU_CONSOLE $QEMU_CMDLINE${KCMDLINE:+ $KCMDLINE}"
-		   -serial "file:$log")
-	# shellcheck disable=SC2206
-	cmd+=($QEMU_EXTRA)
-	: > "$log"
-	msg "booting with $a: ${cmd[*]}"
-	"${cmd[@]}" < /dev/null &
-	qpid=$!
-	tail -n +1 -f --pid="$qpid" "$log" &
-	tpid=$!
-	started=$SECONDS
-}
-
-# kvm_dead: the KVM guest shows no life (QEMU gone, or silent for $probe s).
-kvm_dead() {
-	! grep -aq 'Linux version' "$log" &&
-	{ ! kill -0 "$qpid" 2> /dev/null || [ $((SECONDS - started)) -ge "$probe" ]; }
-}
-
-start=$SECONDS
-boot "$accel"
-status=finished
-init_seen=''
-while :; do
-	if $fallback && [ "$accel" = kvm ]; then
-		if kvm_dead; then
-			fallback=false
-			how=exited
-			! kill -0 "$qpid" 2> /dev/null || how="still silent"
-			stop
-			msg "no console output from the KVM guest after $((SECONDS - started)) s" \
-			    "(QEMU $how): falling back to TCG"
-			accel=tcg
-			boot "$accel"
-			continue
-		elif grep -aq 'Linux version' "$log"; then
-			fallback=false
-		fi
-	fi
-	if [ -z "$init_seen" ] && grep -aq 'Run /init as init process' "$log"; then
-		init_seen=$((SECONDS - started))
-	fi
-	kill -0 "$qpid" 2> /dev/null || break
-	if [ $((SECONDS - start)) -ge "$timeout" ]; then
-		stop
-		msg "TIMEOUT: the guest did not finish within $timeout s; killed QEMU"
-		status=timeout
-		break
-	fi
-	sleep 1
-done
-if [ -n "$qpid" ]; then
-	wait "$qpid" && qrc=0 || qrc=$?
-	wait "$tpid" 2> /dev/null || true
-	qpid='' tpid=''
-	[ "$qrc" -eq 0 ] || msg "QEMU exited with status $qrc"
-fi
-msg "guest ran $((SECONDS - start)) s in all; with $accel, /init started ${init_seen:-?} s after QEMU did; console log: $log"
 
 kunit_tool=''
 if grep -q '^CONFIG_KUNIT=y' "$obj/.config"; then
 	# O= builds link "source" to the tree they were built from.
 	kunit_tool=$obj/source/tools/testing/kunit/kunit.py
 fi
-KUNIT_TOOL=$kunit_tool "$top/scripts/parse-log.sh" "$log" "$result" "$status" "$accel" $((SECONDS - start))
+
+qpid='' qfd='' jpid='' jfd=''
+stop() {
+	[ -z "$qpid" ] || kill "$qpid" 2> /dev/null || true
+	[ -z "$qfd" ] || exec {qfd}<&-
+	if [ -n "$qpid" ]; then
+		sleep 1
+		kill -9 "$qpid" 2> /dev/null || true
+		wait "$qpid" 2> /dev/null || true
+	fi
+	qpid='' qfd=''
+}
+trap stop EXIT
+trap 'stop; exit 130' INT TERM
+
+# boot ACCEL: start QEMU, its serial console on the pipe qfd.
+boot() {
+	local a=$1 cpu
+	if [ "$a" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
+	local cmd=("$QEMU_BIN" -machine "$QEMU_MACHINE" -accel "$a" -cpu "$cpu"
+		   -m "$QEMU_MEM" -smp "$QEMU_SMP" -kernel "$image" -initrd "$initrd"
+		   -append "console=$QEMU_CONSOLE $QEMU_CMDLINE${KCMDLINE:+ $KCMDLINE}"
+		   -serial stdio)
+	# shellcheck disable=SC2206
+	cmd+=($QEMU_EXTRA)
+	msg "booting with $a: ${cmd[*]}"
+	exec {qfd}< <(exec "${cmd[@]}" < /dev/null)
+	qpid=$!
+	started=$SECONDS
+}
+
+# judge: from now on, the console also goes to CONSOLELOG and parse-log.sh.
+judge() {
+	exec {jfd}> >(tee "$log" | KUNIT_TOOL=$kunit_tool "$top/scripts/parse-log.sh" "$result" "$accel")
+	jpid=$!
+}
+
+start=$SECONDS
+boot "$accel"
+# Until the KVM probe is decided, the console is only kept here: the
+# judge must see one boot only.
+held=''
+$fallback || judge
+status=finished
+init_seen=''
+line=''
+while :; do
+	# A line, or what came of one within a second (a guest that stops
+	# mid-line still shows it, and the clock is read at least once a
+	# second).  read's status: 0 a line, above 128 the time ran out,
+	# otherwise the end of the console (QEMU exited).
+	eol=$'\n' rc=0
+	IFS= read -r -t 1 -u "$qfd" part || rc=$?
+	[ "$rc" -eq 0 ] || eol=''
+	if [ -n "$part$eol" ]; then
+		if [ -n "$jfd" ]; then
+			printf '%s%s' "$part" "$eol" >&"$jfd"
+		else
+			held+=$part$eol
+		fi
+		printf '%s%s' "$part" "$eol"
+		line+=$part
+	fi
+	if [ -n "$eol" ]; then
+		case "$line" in
+		*'Run /init as init process'*) [ -n "$init_seen" ] || init_seen=$((SECONDS - started)) ;;
+		esac
+		if [ -z "$jfd" ] && [[ $line == *'Linux version'* ]]; then
+			# The KVM guest is alive: it is the run.
+			fallback=false
+			judge
+			printf '%s' "$held" >&"$jfd"
+			held=''
+		fi
+		line=''
+	fi
+	ended=false
+	[ "$rc" -eq 0 ] || [ "$rc" -gt 128 ] || ended=true
+	if $fallback && { $ended || [ $((SECONDS - started)) -ge "$probe" ]; }; then
+		how=exited
+		$ended || how="still silent"
+		stop
+		fallback=false
+		msg "no console output from the KVM guest after $((SECONDS - started)) s" \
+		    "(QEMU $how): falling back to TCG"
+		accel=tcg held='' line=''
+		boot "$accel"
+		judge
+		continue
+	fi
+	$ended && break
+	if [ $((SECONDS - start)) -ge "$timeout" ]; then
+		stop
+		msg "TIMEOUT: the guest did not finish within $timeout s; killed QEMU"
+		status=timeout
+		break
+	fi
+done
+[ -z "$line" ] || echo	# the terminal's next line starts afresh
+if [ -n "$qpid" ]; then
+	qrc=0
+	wait "$qpid" || qrc=$?
+	exec {qfd}<&-
+	qpid='' qfd=''
+	[ "$qrc" -eq 0 ] || msg "QEMU exited with status $qrc"
+fi
+msg "guest ran $((SECONDS - start)) s in all; with $accel, /init started ${init_seen:-?} s after QEMU did; console log: $log"
+# The end of the console: parse-log.sh prints its results and verdict.
+exec {jfd}>&-
+verdict=0
+wait "$jpid" || verdict=$?
+# A guest killed at the timeout fails even if its tests had all reported.
+[ "$status" != timeout ] || exit 1
+exit "$verdict"
