@@ -137,20 +137,22 @@ git -C "$work" checkout -q --detach base
 # Every build is configured with the kselftests' config of the whole
 # series (the last patch adds it), so that patch 1 is built with the
 # driver enabled as patch 3 is: CHECKDIR/ksft/TARGET/config, taken from a
-# first "git am" of the whole series.
-rm -rf "$checkdir/ksft"
+# first "git am" of the whole series (CHECKDIR/VERSION-ksft for a backport
+# kernel, which shares CHECKDIR with the base kernel's check and may run
+# beside it, as in .ci/run; likewise driver-m.config).
+rm -rf "$checkdir/${tag}ksft"
 if git -C "$work" am -q "${amopts[@]}" "${patches[@]}" > /dev/null 2>&1; then
 	for t in $targets; do
 		f=tools/testing/selftests/$t/config
-		[ ! -f "$work/$f" ] || install -D -m 644 "$work/$f" "$checkdir/ksft/$t/config"
+		[ ! -f "$work/$f" ] || install -D -m 644 "$work/$f" "$checkdir/${tag}ksft/$t/config"
 	done
 else
 	git -C "$work" am --abort > /dev/null 2>&1 || true
 fi
 git -C "$work" checkout -q --detach base
-mapfile -t frags_y < <(kernel_fragments "$top" "$arch" "$checkdir/ksft" "$targets")
+mapfile -t frags_y < <(kernel_fragments "$top" "$arch" "$checkdir/${tag}ksft" "$targets")
 
-frag_m=$checkdir/driver-m.config
+frag_m=$checkdir/${tag}driver-m.config
 # The driver and its own tristate options (its KUnit suite) become
 # modules; its test interface option is a bool and stays =y.
 cat "${frags_y[@]:2}" |
