@@ -21,7 +21,8 @@
 #      without a C library; installed in OBJDIR/kselftest/kselftest_install.
 # configs/qemu-ARCH may set CROSS_COMPILE (arm64: aarch64-linux-gnu-); it is
 # exported to every make, the kselftests' included.
-# Everything is logged to LOGFILE as well.  Uses -j$(nproc).
+# Everything is logged to LOGFILE as well.  Uses -j$(nproc), at nice 10
+# (yield_to_guests in lib.sh).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +35,7 @@ load_qemu_config "$top" "$arch"
 # the cross compiler too: Kconfig asks the compiler what it supports.
 export CROSS_COMPILE=${CROSS_COMPILE:-}
 use_ccache "$top/out"
+yield_to_guests
 [ -e "$work/.git" ] || die "$work is not a git tree: run make apply first"
 
 mkdir -p "$(dirname "$log")" "$obj"

@@ -30,7 +30,8 @@
 # compiled through ccache (use_ccache in lib.sh), so later runs and
 # the =m builds rebuild little; the files the series touches are touched
 # before each build so their warnings show up again.  Build logs go to
-# LOGDIR/check-*.log; RESULTFILE gets status=pass|fail.  Uses -j$(nproc).
+# LOGDIR/check-*.log; RESULTFILE gets status=pass|fail.  Uses -j$(nproc), at
+# nice 10 (yield_to_guests in lib.sh).
 #
 # With $BACKPORTS (environment: backports/VERSION, for a kernel other than
 # the series' base; see backports/README.md), the patches of the series
@@ -52,6 +53,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 load_qemu_config "$top" "$arch"
 export CROSS_COMPILE=${CROSS_COMPILE:-}	# set for a cross build (arm64)
 use_ccache "$top/out"
+yield_to_guests
 
 series_patches "$pdir" > /dev/null	# dies on a missing patch file
 mapfile -t patches < <(series_patches "$pdir")

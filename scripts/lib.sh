@@ -98,6 +98,15 @@ use_ccache() {
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 }
 
+# yield_to_guests: run this build script and all it starts at nice 10, so
+# that a TCG guest beside it (another job's: make test ARCH=arm64 beside
+# make test, or .ci/run's two lanes) keeps the CPU time it needs: the
+# guest's kselftests have timeouts (the harness's 30 s a case), the builds
+# none.  A build alone loses nothing by it.
+yield_to_guests() {
+	renice -n 10 -p $$ > /dev/null 2>&1 || true
+}
+
 # debian_uris: every archive URI of the machine's own apt sources
 # (deb822 and one-line format), in order.
 debian_uris() {
