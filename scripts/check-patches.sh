@@ -141,7 +141,7 @@ git -C "$work" checkout -q --detach base
 # driver enabled as patch 3 is: CHECKDIR/ksft/TARGET/config, taken from a
 # first "git am" of the whole series (CHECKDIR/VERSION-ksft for a backport
 # kernel, which shares CHECKDIR with the base kernel's check and may run
-# beside it, as in .ci/run; likewise driver-m.config).
+# beside it; likewise driver-m.config).
 rm -rf "$checkdir/${tag}ksft"
 if git -C "$work" am -q "${amopts[@]}" "${patches[@]}" > /dev/null 2>&1; then
 	for t in $targets; do

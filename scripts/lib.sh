@@ -100,7 +100,7 @@ use_ccache() {
 
 # yield_to_guests: run this build script and all it starts at nice 10, so
 # that a TCG guest beside it (another job's: make test ARCH=arm64 beside
-# make test, or .ci/run's two lanes) keeps the CPU time it needs: the
+# make test, which the layout allows) keeps the CPU time it needs: the
 # guest's kselftests have timeouts (the harness's 30 s a case), the builds
 # none.  A build alone loses nothing by it.
 yield_to_guests() {

@@ -8,8 +8,8 @@
 # judged again with "parse-log.sh RESULTFILE < console.log"), and write the
 # verdict to RESULTFILE (data, see write_result in lib.sh: passed failed
 # skipped kunit_passed kunit_failed kunit_skipped binaries status reasons,
-# ACCEL as accel, and guest_seconds: the seconds from the first console
-# line to the end of the stream).  The console is read once, by one awk
+# ACCEL as accel, and guest_seconds: the seconds from this script's start
+# to the end of the stream).  The console is read once, by one awk
 # program; carriage returns are dropped.  Test cases are counted from the
 # kselftest_harness "# Totals:" line of each test binary (nested one level
 # in run_kselftest.sh's TAP; xfail counts as passed, error and xpass as
