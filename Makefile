@@ -93,8 +93,11 @@ endif
 apply: tree
 	@FORCE=$(FORCE) SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/apply.sh $(SRC) $(WORK) $(PATCHES)
 
+# SEED: a build directory of the same tree and configuration to start a
+# new BUILD from ("make test": check's build of the whole series).
+SEED :=
 build: apply
-	@EXTRA_CONFIG="$(EXTRA_CONFIG)" $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(LOGDIR)/build-$(KERNEL)-$(ARCH)$(FLAVOR).log
+	@SEED=$(SEED) EXTRA_CONFIG="$(EXTRA_CONFIG)" $(S)/build.sh $(WORK) $(BUILD) $(ARCH) "$(TARGETS)" $(LOGDIR)/build-$(KERNEL)-$(ARCH)$(FLAVOR).log
 
 initramfs: build
 	@KSFT_ARGS="$(KSFT_ARGS)" $(S)/mkinitramfs.sh $(BUILD) $(INITRD) $(ARCH)
@@ -107,11 +110,14 @@ check: tree
 
 # check and the main job both run, whatever the first one's outcome, so that
 # one "make test" reports everything; each stage's time, then the summary
-# line, come last.
+# line, come last.  A new main build starts from check's build of the
+# whole series (check-patches.sh: CHECK/build/y, CHECK/build/VERSION-y
+# for a backport kernel), which has the same configuration: the kernel is
+# compiled once (build.sh uses it only if its tree holds the same files).
 test: tree
 	@rm -f $(RESULT) $(CHECKRESULT); t0=$$(date +%s); \
 	$(MAKE) --no-print-directory check HAVE_TREE=1; c=$$?; t1=$$(date +%s); \
-	$(MAKE) --no-print-directory all HAVE_TREE=1; r=$$?; t2=$$(date +%s); \
+	$(MAKE) --no-print-directory all HAVE_TREE=1 SEED=$(CHECK)/build/$(if $(BACKPORTS),$(KERNEL)-)y; r=$$?; t2=$$(date +%s); \
 	echo "test: check $$((t1 - t0)) s, build and run $$((t2 - t1)) s, in all $$((t2 - t0)) s"; \
 	$(S)/summary.sh $(CHECKRESULT) $(RESULT) $$c $$r
 

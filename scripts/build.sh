@@ -19,6 +19,11 @@
 #   4. make kselftest-install TARGETS=... with USERLDFLAGS=-static (lib.mk's
 #      hook for extra link flags), so the tests run in a busybox initramfs
 #      without a C library; installed in OBJDIR/kselftest/kselftest_install.
+# With $SEED (environment: "make test" gives check-patches.sh's build of
+# the whole series, configured alike), a new OBJDIR starts as a copy of
+# that build when its source tree (the build's "source" link) holds
+# exactly WORKTREE's files (seed_build, same_tree in lib.sh): make then
+# finds it up to date instead of compiling the kernel a second time.
 # configs/qemu-ARCH may set CROSS_COMPILE (arm64: aarch64-linux-gnu-); it is
 # exported to every make, the kselftests' included.
 # Everything is logged to LOGFILE as well.  Uses -j$(nproc), at nice 10
@@ -28,7 +33,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 5 ] || die "usage: build.sh WORKTREE OBJDIR ARCH TARGETS LOGFILE"
-work=$1 obj=$2 arch=$3 targets=$4 log=$5
+work=$1 obj=$(realpath -m "$2") arch=$3 targets=$4 log=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
 load_qemu_config "$top" "$arch"
 # A cross build (configs/qemu-ARCH sets CROSS_COMPILE) must configure with
@@ -38,9 +43,18 @@ use_ccache "$top/out"
 yield_to_guests
 [ -e "$work/.git" ] || die "$work is not a git tree: run make apply first"
 
-mkdir -p "$(dirname "$log")" "$obj"
-obj=$(cd "$obj" && pwd)
+mkdir -p "$(dirname "$log")"
 exec > >(tee "$log") 2>&1
+seed=${SEED:-}
+if [ -n "$seed" ] && [ ! -e "$obj" ] && [ -f "$seed/.config" ]; then
+	seedsrc=$(readlink "$seed/source" || true)
+	if [ -n "$seedsrc" ] && same_tree "$seedsrc" "$work"; then
+		seed_build "$(realpath "$seed")" "$obj" "$seedsrc" "$(realpath "$work")"
+	else
+		msg "not seeding from $seed: its source ${seedsrc:-(none)} differs from $work"
+	fi
+fi
+mkdir -p "$obj"
 
 jobs=$(nproc)
 kmake() { make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" "$@"; }

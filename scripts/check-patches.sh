@@ -26,9 +26,9 @@
 # The patches are applied with "git am" in CHECKDIR/work/linux-VERSION, a
 # clone of SRCTREE kept between runs (only the files the series touches
 # change from one run to the next), built in CHECKDIR/build/y and
-# CHECKDIR/build/m (the first =m build starts from a copy of the =y one),
-# compiled through ccache (use_ccache in lib.sh), so later runs and
-# the =m builds rebuild little; the files the series touches are touched
+# CHECKDIR/build/m (the first =m build starts from a copy of the =y one,
+# seed_build in lib.sh), so later runs and the =m builds rebuild little
+# (through ccache, use_ccache in lib.sh); the files the series touches are touched
 # before each build so their warnings show up again.  Build logs go to
 # LOGDIR/check-*.log; RESULTFILE gets status=pass|fail.  Uses -j$(nproc), at
 # nice 10 (yield_to_guests in lib.sh).
@@ -115,8 +115,10 @@ done
 
 # (b) builds, one patch more at a time.
 # The clone and the build directories are laid out as the main build's
-# (out/work/linux-V, out/build/linux-V-ARCH): ccache then shares their
-# objects (use_ccache in lib.sh).  Directories of the older layout
+# (out/work/linux-V, out/build/linux-V-ARCH), so that "make test"'s main
+# build can start from a copy of build/y (the relative paths in objtool's
+# dependency files then hold; seed_build in lib.sh), and ccache shares
+# the objects of the two (use_ccache in lib.sh).  Directories of the older layout
 # (CHECKDIR/linux-V, CHECKDIR/build-CFG) are removed.
 version=$(basename "$src" | sed 's/^linux-//')
 work=$checkdir/work/linux-$version
@@ -222,24 +224,6 @@ build_one() {
 	return 0
 }
 
-# seed_build_m: make CHECKDIR/build/m a copy of CHECKDIR/build/y.  The host
-# tools' command and dependency files (objtool's) hold the build
-# directory's absolute path: rewrite it, keeping the files' mtimes, or
-# objtool and with it every object would be rebuilt.
-seed_build_m() {
-	local from=$checkdir/build/${tag}y to=$checkdir/build/${tag}m f
-	msg "seeding $to from $from"
-	rm -rf "$to.tmp"
-	cp -a "$from" "$to.tmp"
-	grep -rlIZF "$from" "$to.tmp" | while IFS= read -r -d '' f; do
-		sed "s|$from|$to|g" "$f" > "$f.seed"
-		chmod --reference="$f" "$f.seed"
-		touch -r "$f" "$f.seed"
-		mv "$f.seed" "$f"
-	done
-	mv "$to.tmp" "$to"
-}
-
 # check_build K NAME: build patches 1..K (touched: the files they touch;
 # retouch: those to recompile) with the driver =y and =m; NAME is what the
 # report calls them.
@@ -256,7 +240,7 @@ check_build() {
 		# differ in a few objects, not in the whole kernel.
 		if [ "$cfg" = m ] && [ ! -e "$checkdir/build/${tag}m" ] &&
 		   [ -f "$checkdir/build/${tag}y/$KERNEL_IMAGE" ]; then
-			seed_build_m
+			seed_build "$checkdir/build/${tag}y" "$checkdir/build/${tag}m"
 		fi
 		msg "[$k/${#patches[@]}] $name: building with $sym=$cfg (log: $log)"
 		t=$SECONDS

@@ -20,8 +20,8 @@ pkgs=(
 	# kernel build (Documentation/process/changes.rst)
 	make gcc libc6-dev binutils flex bison bc perl python3 libelf-dev
 	libssl-dev cpio kmod dwarves zstd gzip rsync
-	# the kernel and its check builds share their objects (use_ccache
-	# in lib.sh)
+	# a build directory made again compiles little (use_ccache in
+	# lib.sh)
 	ccache
 	# make check's static analysis (static-check.sh): clang 19 for the
 	# LLVM=-19 build (7.3 needs clang 17 or later), coccinelle for

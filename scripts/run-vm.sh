@@ -16,7 +16,10 @@
 #                       guest is of the host's architecture, but if
 #                       the console shows no "Linux version" line within
 #                       KVM_PROBE seconds (default 8), QEMU is killed and
-#                       the guest is booted again with TCG;
+#                       the guest is booted again with TCG, and later
+#                       runs until the host reboots go to TCG at once
+#                       (out/kvm-silent holds the host's boot id; remove
+#                       it to probe again);
 #   TIMEOUT=SECONDS     the whole boot and test run (default 1200): QEMU is
 #                       killed after it and the run fails (exit 1), even
 #                       if every test had reported;
@@ -44,8 +47,23 @@ kvm_usable() {
 	[ "${QEMU_KVM_ARCH:-$(uname -m)}" = "$(uname -m)" ] &&
 	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]
 }
+# A host whose KVM guests stayed silent once (a nested or broken KVM)
+# does so until it reboots: its boot id, kept here, saves every later run
+# the probe.
+silent=$top/out/kvm-silent
+boot_id=$(cat /proc/sys/kernel/random/boot_id 2> /dev/null || echo unknown)
+kvm_silent() {
+	[ "$(cat "$silent" 2> /dev/null)" = "$boot_id" ]
+}
 case "$accel" in
-auto) if kvm_usable; then accel=kvm; fallback=true; else accel=tcg; fallback=false; fi ;;
+auto)
+	if kvm_usable && ! kvm_silent; then
+		accel=kvm fallback=true
+	else
+		! kvm_usable || msg "KVM guests stayed silent on this host since it booted ($silent): using TCG"
+		accel=tcg fallback=false
+	fi
+	;;
 kvm) kvm_usable || die "ACCEL=kvm, but /dev/kvm is not usable for an $arch guest on $(uname -m)"; fallback=false ;;
 tcg) fallback=false ;;
 *) die "ACCEL must be auto, kvm or tcg, not $accel" ;;
@@ -144,6 +162,8 @@ while :; do
 		fallback=false
 		msg "no console output from the KVM guest after $((SECONDS - started)) s" \
 		    "(QEMU $how): falling back to TCG"
+		mkdir -p "$(dirname "$silent")"
+		echo "$boot_id" > "$silent"
 		accel=tcg held='' line=''
 		boot "$accel"
 		judge

@@ -249,10 +249,14 @@ run_uapi_header_test() {
 			rm -f "$obj/usr/include/${h%.h}.hdrtest" "$obj/usr/include/.${h%.h}.hdrtest.cmd"
 		done
 		rc=0
+		# W=1 as the builds have it: the target goes through prepare,
+		# which would otherwise remake its objects for a changed
+		# command line, and build.sh's copy of this build (SEED) with
+		# them.
 		{
-			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" headers &&
+			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" W=1 headers &&
 			timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$arch" \
-				-j"$jobs" -k CONFIG_UAPI_HEADER_TEST=y usr/include/
+				-j"$jobs" -k W=1 CONFIG_UAPI_HEADER_TEST=y usr/include/
 		} > "$log" 2>&1 || rc=$?
 		for h in "${uapi[@]}"; do
 			m=$(grep -F "usr/include/$h" "$log" | grep -E 'warning|error' || true)
