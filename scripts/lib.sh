@@ -69,7 +69,8 @@ load_qemu_config() {
 # build directory made again (after "make clean", a mutant's, one that
 # "make test" could not seed from check's) compiles only what changed.
 # .ci/run turns it off (CCACHE_DISABLE): its cache is empty every time,
-# and a cold x86_64 bzImage took 286-291 s through it, 271 s without.
+# and a cold x86_64 bzImage took 286 and 291 s through it, 271 and 279 s
+# without (its inode cache: 291 and 292 s).
 # Masquerade mode: OUTDIR/ccache/bin, first in PATH, holds "gcc" and the
 # cross compiler ($CROSS_COMPILE, from configs/qemu-ARCH) as links to
 # ccache, so that the kernel's command lines and CC (which Kconfig
