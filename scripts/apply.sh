@@ -103,7 +103,7 @@ fi
 if $fresh; then
 	msg "cloning $src to $work"
 	mkdir -p "$(dirname "$work")"
-	git clone -q "$src" "$work"
+	git clone -q -c gc.auto=0 "$src" "$work"  # see get-tree.sh
 	git -C "$work" checkout -q -B dma-buf-exporter base
 	name=$(git config --global user.name || echo "$tooling_name")
 	email=$(git config --global user.email || echo "$tooling_email")

@@ -128,7 +128,7 @@ done
 mkdir -p "$checkdir/build"
 if [ ! -d "$work/.git" ]; then
 	msg "cloning $src to $work"
-	git clone -q "$src" "$work"
+	git clone -q -c gc.auto=0 "$src" "$work"  # see get-tree.sh
 fi
 git -C "$work" fetch -q --tags "$src"
 git -C "$work" config user.name "$tooling_name"

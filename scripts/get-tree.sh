@@ -72,6 +72,13 @@ tar -xf "$tarball" -C "$tree" --strip-components=1
 
 cd "$tree"
 git init -q
+# No automatic gc, here or in the clones (apply.sh, check-patches.sh): the
+# ~100,000 loose objects of the base commit would be packed in the
+# background after the first commit or "git am" of each repository, a
+# minute or more of CPU each, beside the builds (seen in a CI run: both
+# source trees packed, and a check clone made before its source was).
+# A tree is a scratch copy; loose objects cost disk only.
+git config gc.auto 0
 git config user.name "$tooling_name"
 git config user.email "$tooling_email"
 # Debian's tarball ships a .gitignore that ignores its top level: force the
