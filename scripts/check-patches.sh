@@ -141,11 +141,14 @@ git -C "$work" checkout -q --detach base
 # Every build is configured with the kselftests' config of the whole
 # series (the last patch adds it), so that patch 1 is built with the
 # driver enabled as patch 3 is: CHECKDIR/ksft/TARGET/config, taken from a
-# first "git am" of the whole series (CHECKDIR/VERSION-ksft for a backport
+# first "git am" of the whole series, and of the backport, which may
+# adapt that config to its kernel (CHECKDIR/VERSION-ksft for a backport
 # kernel, which shares CHECKDIR with the base kernel's check and may run
 # beside it; likewise driver-m.config).
 rm -rf "$checkdir/${tag}ksft"
-if git -C "$work" am -q "${amopts[@]}" "${patches[@]}" > /dev/null 2>&1; then
+if git -C "$work" am -q "${amopts[@]}" "${patches[@]}" > /dev/null 2>&1 &&
+   { [ ${#backports[@]} -eq 0 ] ||
+     git -C "$work" am -q "${backports[@]}" > /dev/null 2>&1; }; then
 	for t in $targets; do
 		f=tools/testing/selftests/$t/config
 		[ ! -f "$work/$f" ] || install -D -m 644 "$work/$f" "$checkdir/${tag}ksft/$t/config"
