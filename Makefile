@@ -52,6 +52,8 @@ BACKPORTS := $(wildcard $(TOP)/backports/$(KERNEL))
 WORK    := $(OUT)/work/linux-$(KERNEL)
 BUILD   := $(OUT)/build/linux-$(KERNEL)-$(ARCH)$(FLAVOR)
 CHECK   := $(OUT)/check
+# check's clone of SRC, shared by every ARCH (check-patches.sh).
+CHECKWORK := $(OUT)/check/work/linux-$(KERNEL)
 LOGDIR  := $(OUT)/log
 INITRD  := $(OUT)/initramfs-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz
 CONSOLE := $(LOGDIR)/console-$(KERNEL)-$(ARCH)$(FLAVOR).log
@@ -106,7 +108,7 @@ run: initramfs
 	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) KCMDLINE="$(KCMDLINE)" $(S)/run-vm.sh $(BUILD) $(INITRD) $(ARCH) $(CONSOLE) $(RESULT)
 
 check: tree
-	@TARGETS="$(TARGETS)" SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
+	@TARGETS="$(TARGETS)" SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) CHECK_WORK=$(CHECKWORK) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
 
 # check and the main job both run, whatever the first one's outcome, so that
 # one "make test" reports everything; each stage's time, then the summary
@@ -167,6 +169,16 @@ clean:
 distclean:
 	@FORCE=$(FORCE) SERIES=$(SERIES) $(S)/distclean.sh $(OUT) $(PATCHES)
 
+# Everything of one KERNEL, for every ARCH: its source, work and check
+# trees, its builds and check builds, its initramfs images (.ci/run: one
+# kernel's trees on the disk at a time).
+.PHONY: clean-tree
+clean-tree:
+	@FORCE=$(FORCE) SERIES=$(SERIES) $(S)/distclean.sh $(OUT) $(PATCHES) \
+		$(SRC) $(WORK) $(CHECKWORK) $(CHECKWORK).lock \
+		$(wildcard $(OUT)/build/linux-$(KERNEL)-* $(OUT)/initramfs-$(KERNEL)-*.cpio.gz \
+			$(addprefix $(OUT)/check*/build/$(if $(BACKPORTS),$(KERNEL)-),y m))
+
 help:
 	@sed -n '/^## /,$$s/^## \{0,1\}//p' $(TOP)/Makefile
 
@@ -195,6 +207,8 @@ help:
 ##                  (a backport tree's own commits to backports/$(KERNEL)/)
 ##   clean          remove builds, logs and the initramfs (keeps src, work)
 ##   distclean      remove out/ (refuses if out/work has unexported work)
+##   clean-tree     remove KERNEL's trees and builds (all ARCHs) from out/
+##                  (refuses if its out/work tree has unexported work)
 ##   fresh-check    FRESH_CMD (default "make test") in a clean clone of REV
 ##                  (default HEAD) on a new minimal Debian system: a
 ##                  debootstrap chroot in out/fresh (KEEP=1: the last one)

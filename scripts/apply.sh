@@ -103,6 +103,7 @@ fi
 if $fresh; then
 	msg "cloning $src to $work"
 	mkdir -p "$(dirname "$work")"
+	need_space "$work" 2000 "a checkout of $src"	# 7.3: 1.7 GiB
 	git clone -q -c gc.auto=0 "$src" "$work"  # see get-tree.sh
 	git -C "$work" checkout -q -B dma-buf-exporter base
 	name=$(git config --global user.name || echo "$tooling_name")

@@ -5,7 +5,7 @@
 #
 # Check each patch of the series ($SERIES, else PATCHDIR/series; names
 # relative to PATCHDIR) on its own:
-#   (a) scripts/checkpatch.pl --strict of SRCTREE (the base tree) must
+#   (a) scripts/checkpatch.pl --strict of the base tree must
 #       report 0 errors, 0 warnings and 0 checks;
 #   (b) with patches 1..k applied, for every k, the kernel must build with
 #       W=1 and no new warning, configured as build.sh does (with the
@@ -23,9 +23,12 @@
 #       coccicheck and the Sphinx build of our documents must report 0
 #       findings in the files the series touches (one line per tool in
 #       the summary; logs LOGDIR/check-static-*.log).
-# The patches are applied with "git am" in CHECKDIR/work/linux-VERSION, a
-# clone of SRCTREE kept between runs (only the files the series touches
-# change from one run to the next), built in CHECKDIR/build/y and
+# The patches are applied with "git am" in $CHECK_WORK (environment;
+# default CHECKDIR/work/linux-VERSION), a clone of SRCTREE kept between
+# runs (only the files the series touches change from one run to the
+# next) and shared by the checks of every ARCH (the Makefile gives all of
+# them out/check/work/linux-VERSION: a checkout is 1.7 GiB; a lock on
+# $CHECK_WORK.lock makes a second check wait for the first), built in CHECKDIR/build/y and
 # CHECKDIR/build/m (the first =m build starts from a copy of the =y one,
 # seed_build in lib.sh), so later runs and the =m builds rebuild little
 # (through ccache, use_ccache in lib.sh); the files the series touches are touched
@@ -99,35 +102,34 @@ if [ "${#patches[@]}" -eq 0 ]; then
 	finish
 fi
 
-# (a) checkpatch.pl --strict, from the base tree.
-for p in "${patches[@]}" "${backports[@]}"; do
-	p=$(readlink -f "$p")
-	name=$(basename "$p")
-	if out=$(checkpatch_strict "$src" "$p"); then
-		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict clean")
-		passes+=("checkpatch:$name")
-	else
-		echo "$out"
-		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" | tail -n 1)")
-		failures+=("checkpatch:$name")
-	fi
-done
-
 # (b) builds, one patch more at a time.
-# The clone and the build directories are laid out as the main build's
-# (out/work/linux-V, out/build/linux-V-ARCH), so that "make test"'s main
-# build can start from a copy of build/y (the relative paths in objtool's
-# dependency files then hold; seed_build in lib.sh), and ccache shares
-# the objects of the two (use_ccache in lib.sh).  Directories of the older layout
-# (CHECKDIR/linux-V, CHECKDIR/build-CFG) are removed.
+# "make test"'s main build starts from a copy of build/y (seed_build in
+# lib.sh rewrites the paths its files hold).  For x86_64 the clone and the
+# build directories are laid out as the main build's (out/work/linux-V,
+# out/build/linux-V-ARCH), so that ccache also shares the objects of the
+# two (use_ccache in lib.sh); another ARCH's builds, in CHECKDIR beside
+# the shared clone, share fewer.  Directories of older layouts
+# (CHECKDIR/linux-V, CHECKDIR/build-CFG, an unshared clone) are removed.
 version=$(basename "$src" | sed 's/^linux-//')
-work=$checkdir/work/linux-$version
+work=${CHECK_WORK:-$checkdir/work/linux-$version}
 for old in "$checkdir/linux-$version" "$checkdir"/build-*; do
 	[ ! -e "$old" ] || { msg "removing $old (older layout)"; rm -rf "$old"; }
 done
-mkdir -p "$checkdir/build"
+# A clone of an older layout: one per CHECKDIR, not shared.
+old=$checkdir/work/linux-$version
+if [ "$(realpath -m "$old")" != "$(realpath -m "$work")" ] && [ -e "$old" ]; then
+	msg "removing $old (older layout: $work is shared now)"
+	rm -rf "$old"
+fi
+mkdir -p "$checkdir/build" "$(dirname "$work")"
+exec {lock}> "$work.lock"
+if ! flock -n "$lock"; then
+	msg "waiting for the other check that uses $work"
+	flock "$lock"
+fi
 if [ ! -d "$work/.git" ]; then
 	msg "cloning $src to $work"
+	need_space "$work" 2000 "a checkout of $src"	# 7.3: 1.7 GiB
 	git clone -q -c gc.auto=0 "$src" "$work"  # see get-tree.sh
 fi
 git -C "$work" fetch -q --tags "$src"
@@ -157,6 +159,21 @@ else
 	git -C "$work" am --abort > /dev/null 2>&1 || true
 fi
 git -C "$work" checkout -q --detach base
+
+# (a) checkpatch.pl --strict, from the base tree (the clone, at base).
+for p in "${patches[@]}" "${backports[@]}"; do
+	p=$(readlink -f "$p")
+	name=$(basename "$p")
+	if out=$(checkpatch_strict "$work" "$p"); then
+		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict clean")
+		passes+=("checkpatch:$name")
+	else
+		echo "$out"
+		report+=("[$((${#report[@]} + 1))] $name: checkpatch --strict: $(grep '^total:' <<< "$out" | tail -n 1)")
+		failures+=("checkpatch:$name")
+	fi
+done
+
 mapfile -t frags_y < <(kernel_fragments "$top" "$arch" "$checkdir/${tag}ksft" "$targets")
 
 frag_m=$checkdir/${tag}driver-m.config

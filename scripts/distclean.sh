@@ -1,20 +1,29 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# distclean.sh OUTDIR PATCHDIR
+# distclean.sh OUTDIR PATCHDIR [PATH...]
 #
-# Remove OUTDIR (everything the tooling fetched and built), but refuse if
-# a work tree OUTDIR/work/linux-* holds work that PATCHDIR does not (a
+# Remove OUTDIR (everything the tooling fetched and built), or only the
+# PATHs in it (make clean-tree: one kernel's), but refuse if a work tree
+# OUTDIR/work/linux-* to be removed holds work that PATCHDIR does not (a
 # commit no patch holds, uncommitted or untracked files), unless FORCE=1.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || die "usage: distclean.sh OUTDIR PATCHDIR"
+[ $# -ge 2 ] || die "usage: distclean.sh OUTDIR PATCHDIR [PATH...]"
 out=$1 pdir=$2
+shift 2
 [ -d "$out" ] || exit 0
+paths=("$@")
+[ $# -gt 0 ] || paths=("$out")
 for work in "$out"/work/linux-*; do
 	[ -d "$work/.git" ] || continue
+	gone=false
+	for p in "${paths[@]}"; do
+		case "$(realpath -m "$work")/" in "$(realpath -m "$p")"/*) gone=true ;; esac
+	done
+	$gone || continue
 	state=$(tree_state "$work" "$pdir")
 	case "$state" in
 	clean | stale) ;;
@@ -29,5 +38,14 @@ for work in "$out"/work/linux-*; do
 		;;
 	esac
 done
-rm -rf "$out"
-msg "removed $out"
+for p in "${paths[@]}"; do
+	case "$(realpath -m "$p")/" in
+	"$(realpath -m "$out")"/*) ;;
+	*) die "$p is not in $out" ;;
+	esac
+done
+for p in "${paths[@]}"; do
+	[ -e "$p" ] || continue
+	rm -rf "$p"
+	msg "removed $p"
+done

@@ -3,8 +3,14 @@
 #
 # get-tree.sh VERSION OUTDIR
 #
-# Fetch Debian's linux-source-VERSION package and turn it into a git tree
-# with one base commit at OUTDIR/linux-VERSION.  Packages outside the
+# Fetch Debian's linux-source-VERSION package and turn it into a git
+# repository with one base commit (tag base) at OUTDIR/linux-VERSION/.git,
+# and no checkout: nothing builds or edits in it, it is only what
+# "make apply" (apply.sh), "make check" (check-patches.sh) and "make
+# send-prep" clone, with hard links, so its objects take the disk once and
+# each clone's files are the only other copy (a checkout is 1.7 GiB of a
+# 7.3 tree; a CI run on a machine with about 12 GiB free ran out of space
+# with one per tree and clone).  Packages outside the
 # machine's own suites (sid, experimental) are fetched with a private apt
 # configuration built from the Debian URI in the machine's apt sources, so
 # the machine's own package state is never touched.  A second run finds the
@@ -25,6 +31,9 @@ fi
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# The package, its tarball and the extracted tree at once (7.3: 0.2, 0.2
+# and 1.7 GiB, then 0.6 GiB of loose objects).
+need_space "$out" 3000 "fetching $pkg"
 apt=$out/apt
 dl=$out/deb
 mkdir -p "$dl"
@@ -95,4 +104,9 @@ GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
 git tag base
 echo "$pkg $version" > .git/exporter-base
 rm -f "$deb"
+# Drop the checkout (see the top): a bare repository in .git, so that git
+# -C OUTDIR/linux-VERSION still finds it and a stray "git status" there
+# says there is no work tree rather than that every file was deleted.
+find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +
+git config core.bare true
 echo "get-tree: $tree at $pkg $version"

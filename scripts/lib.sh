@@ -38,6 +38,20 @@ tooling_email="tooling@localhost"
 msg() { echo "$prog: $*"; }
 die() { echo "$prog: error: $*" >&2; exit 1; }
 
+# need_space DIR MIB WHAT: die, saying how much is missing, unless the
+# file system of DIR (or of its nearest existing parent) has MIB MiB free
+# for WHAT.  A kernel tree runs out of space a thousand files in, with a
+# thousand "unable to write file" lines and a half-made tree: better to
+# stop before.  NEED_SPACE=0 (environment) skips the check.
+need_space() {
+	local dir=$1 mib=$2 free
+	[ "${NEED_SPACE:-1}" != 0 ] || return 0
+	while [ ! -d "$dir" ]; do dir=$(dirname "$dir"); done
+	free=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+	[ -z "$free" ] || [ "$free" -ge "$mib" ] ||
+		die "$3 needs about $mib MiB free in $dir, which has $free MiB (NEED_SPACE=0 to try anyway)"
+}
+
 # kernel_fragments TOP ARCH KSFTDIR TARGETS: the configuration fragments
 # of a guest kernel, in the order they are merged on top of "make
 # tinyconfig" (make-config.sh): the guest's (TOP/configs/guest.config,
