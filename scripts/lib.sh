@@ -134,6 +134,7 @@ seed_build() {
 	[ ! -e "$to" ] || die "seed_build: $to exists"
 	msg "seeding $to from $from"
 	rm -rf "$to.tmp"
+	mkdir -p "$(dirname "$to")"
 	cp -a "$from" "$to.tmp"
 	# The tools' dependency files (objtool's) also name the build
 	# directory relative to the source directory they were made in
