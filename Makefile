@@ -12,7 +12,11 @@
 # The four main knobs may come from the environment or the command line;
 # the rest only from the command line (make VAR=value), so that a stray
 # environment variable such as BUILD or CHECK cannot move the build.
-KERNEL  ?= 7.3
+# The series' base kernel: its check builds and logs carry no tag; every
+# other kernel's (with a backport or not) carry "KERNEL-", so that two
+# kernels never share a check build, a log or what clean-tree removes.
+BASE_KERNEL := 7.3
+KERNEL  ?= $(BASE_KERNEL)
 ARCH    ?= x86_64
 ACCEL   ?= auto
 TARGETS ?= dmabuf-exporter
@@ -54,6 +58,7 @@ BUILD   := $(OUT)/build/linux-$(KERNEL)-$(ARCH)$(FLAVOR)
 CHECK   := $(OUT)/check
 # check's clone of SRC, shared by every ARCH (check-patches.sh).
 CHECKWORK := $(OUT)/check/work/linux-$(KERNEL)
+CHECKTAG := $(if $(filter $(BASE_KERNEL),$(KERNEL)),,$(KERNEL)-)
 LOGDIR  := $(OUT)/log
 INITRD  := $(OUT)/initramfs-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz
 CONSOLE := $(LOGDIR)/console-$(KERNEL)-$(ARCH)$(FLAVOR).log
@@ -108,18 +113,19 @@ run: initramfs
 	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) KCMDLINE="$(KCMDLINE)" $(S)/run-vm.sh $(BUILD) $(INITRD) $(ARCH) $(CONSOLE) $(RESULT)
 
 check: tree
-	@TARGETS="$(TARGETS)" SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) CHECK_WORK=$(CHECKWORK) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
+	@TARGETS="$(TARGETS)" SERIES=$(SERIES) BACKPORTS=$(BACKPORTS) CHECK_WORK=$(CHECKWORK) CHECK_TAG=$(CHECKTAG) $(S)/check-patches.sh $(SRC) $(CHECK) $(ARCH) $(PATCHES) $(LOGDIR) $(CHECKRESULT)
 
 # check and the main job both run, whatever the first one's outcome, so that
 # one "make test" reports everything; each stage's time, then the summary
 # line, come last.  A new main build starts from check's build of the
 # whole series (check-patches.sh: CHECK/build/y, CHECK/build/VERSION-y
-# for a backport kernel), which has the same configuration: the kernel is
-# compiled once (build.sh uses it only if its tree holds the same files).
+# for another kernel than the base), which has the same configuration:
+# the kernel is compiled once (build.sh uses it only if its tree holds the
+# same files).
 test: tree
 	@rm -f $(RESULT) $(CHECKRESULT); t0=$$(date +%s); \
 	$(MAKE) --no-print-directory check HAVE_TREE=1; c=$$?; t1=$$(date +%s); \
-	$(MAKE) --no-print-directory all HAVE_TREE=1 SEED=$(CHECK)/build/$(if $(BACKPORTS),$(KERNEL)-)y; r=$$?; t2=$$(date +%s); \
+	$(MAKE) --no-print-directory all HAVE_TREE=1 SEED=$(CHECK)/build/$(CHECKTAG)y; r=$$?; t2=$$(date +%s); \
 	echo "test: check $$((t1 - t0)) s, build and run $$((t2 - t1)) s, in all $$((t2 - t0)) s"; \
 	$(S)/summary.sh $(CHECKRESULT) $(RESULT) $$c $$r
 
@@ -177,7 +183,8 @@ clean-tree:
 	@FORCE=$(FORCE) SERIES=$(SERIES) $(S)/distclean.sh $(OUT) $(PATCHES) \
 		$(SRC) $(WORK) $(CHECKWORK) $(CHECKWORK).lock \
 		$(wildcard $(OUT)/build/linux-$(KERNEL)-* $(OUT)/initramfs-$(KERNEL)-*.cpio.gz \
-			$(addprefix $(OUT)/check*/build/$(if $(BACKPORTS),$(KERNEL)-),y m))
+			$(addprefix $(OUT)/check*/build/$(CHECKTAG),y m) \
+			$(addprefix $(OUT)/check*/$(CHECKTAG),clang-y clang-m)))
 
 help:
 	@sed -n '/^## /,$$s/^## \{0,1\}//p' $(TOP)/Makefile

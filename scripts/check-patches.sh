@@ -62,11 +62,16 @@ series_patches "$pdir" > /dev/null	# dies on a missing patch file
 mapfile -t patches < <(series_patches "$pdir")
 bp=${BACKPORTS:-}
 amopts=() backports=()
-tag=
+# $CHECK_TAG (environment; the Makefile's CHECKTAG): "" for the series'
+# base kernel, "VERSION-" for any other, prefixed to the names of the
+# builds, configs and logs so that no two kernels share one.  Without it,
+# a backport kernel is tagged.
+tag=${CHECK_TAG-}
 if [ -n "$bp" ]; then
 	read_backports "$bp"
-	tag=$(basename "$src" | sed 's/^linux-//')-
+	[ -n "${CHECK_TAG+set}" ] || tag=$(basename "$src" | sed 's/^linux-//')-
 fi
+export CHECK_TAG=$tag
 mkdir -p "$logdir" "$checkdir"
 checkdir=$(cd "$checkdir" && pwd)
 rm -f "$result"
@@ -255,7 +260,13 @@ check_build() {
 		(cd "$work" && while read -r f; do
 			[ ! -f "$f" ] || touch "$f"
 		done <<< "$retouch")
-		log=$logdir/check-${tag:-$k-}$cfg.log
+		# One build of a backport kernel (the series and the backport),
+		# one per patch elsewhere.
+		if [ -n "$bp" ]; then
+			log=$logdir/check-$tag$cfg.log
+		else
+			log=$logdir/check-$tag$k-$cfg.log
+		fi
 		# A first =m build starts from a copy of the =y one: the two
 		# differ in a few objects, not in the whole kernel.
 		if [ "$cfg" = m ] && [ ! -e "$checkdir/build/${tag}m" ] &&
@@ -317,7 +328,7 @@ done
 
 # (c) static analysis of the whole series.
 msg "static analysis of the series (logs: $logdir/check-static-*.log)"
-static=$checkdir/static.summary
+static=$checkdir/${tag}static.summary
 "$top/scripts/static-check.sh" "$work" "$checkdir" "$arch" "$logdir" "$static" || true
 if [ -f "$static" ]; then
 	mapfile -t lines < "$static"

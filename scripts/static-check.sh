@@ -27,13 +27,17 @@
 #                     CHECKDIR/docs; a full "make htmldocs" takes far longer.
 # Writes one line per tool, "TOOL: N findings (...) [T s]", and a total to
 # SUMMARY, prints them, and exits 1 if the total is not 0.  Logs:
-# LOGDIR/check-static-TOOL.log.  Uses -j$(nproc).  STATIC_TOOLS="TOOL..."
+# LOGDIR/check-static-TOOL.log.  With CHECK_TAG (environment, see
+# check-patches.sh), the builds, configs and logs above carry that prefix
+# (CHECKDIR/build/TAGy, LOGDIR/check-static-TAGTOOL.log).  Uses
+# -j$(nproc).  STATIC_TOOLS="TOOL..."
 # in the environment runs only those (by hand; make check runs all).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 5 ] || die "usage: static-check.sh WORKTREE CHECKDIR ARCH LOGDIR SUMMARY"
+tag=${CHECK_TAG:-}
 work=$(cd "$1" && pwd) checkdir=$(cd "$2" && pwd) arch=$3 logdir=$4 summary=$5
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -132,8 +136,8 @@ run_sparse() {
 	if [ "${#dirs[@]}" -gt 0 ]; then
 		"$top/scripts/get-sparse.sh" "$checkdir/tools"
 		for cfg in y m; do
-			log=$logdir/check-static-sparse-$cfg.log
-			obj=$checkdir/build/$cfg
+			log=$logdir/check-static-${tag}sparse-$cfg.log
+			obj=$checkdir/build/$tag$cfg
 			rc=0
 			if [ ! -f "$obj/.config" ]; then
 				echo "no $obj/.config: check-patches.sh builds it first" > "$log"
@@ -178,13 +182,13 @@ run_clang() {
 	if [ "${#dirs[@]}" -gt 0 ]; then
 		touch_ours
 		for cfg in y m; do
-			log=$logdir/check-static-clang-$cfg.log
+			log=$logdir/check-static-${tag}clang-$cfg.log
 			mapfile -t frags < <(kernel_fragments "$top" "$arch" \
 				"$work/tools/testing/selftests" "${TARGETS:-dmabuf-exporter}")
-			[ "$cfg" = y ] || frags+=("$checkdir/driver-m.config")
+			[ "$cfg" = y ] || frags+=("$checkdir/${tag}driver-m.config")
 			# Configuring with clang takes a minute on 2 CPUs: only when
 			# the fragments or the tree changed since the last run.
-			obj=$checkdir/clang-$cfg
+			obj=$checkdir/${tag}clang-$cfg
 			id=$({ cat "${frags[@]}"; git -C "$work" rev-parse 'HEAD^{tree}'; echo "$arch $llvm"; } | sha256sum)
 			rc=0
 			{
@@ -217,7 +221,7 @@ run_clang() {
 # kernel-doc: every warning about our sources and headers counts.
 run_kernel_doc() {
 	t0=$SECONDS
-	log=$logdir/check-static-kernel-doc.log
+	log=$logdir/check-static-${tag}kernel-doc.log
 	rc=0
 	if [ "${#csrc[@]}" -gt 0 ]; then
 		(cd "$work" && ./scripts/kernel-doc -none -Wall "${csrc[@]}") > "$log" 2>&1 || rc=$?
@@ -242,8 +246,8 @@ run_kernel_doc() {
 # results are kept from run to run; ours are tested again every time.
 run_uapi_header_test() {
 	t0=$SECONDS n=0
-	log=$logdir/check-static-uapi-header-test.log
-	obj=$checkdir/build/y
+	log=$logdir/check-static-${tag}uapi-header-test.log
+	obj=$checkdir/build/${tag}y
 	if [ "${#uapi[@]}" -gt 0 ]; then
 		for h in "${uapi[@]}"; do
 			rm -f "$obj/usr/include/${h%.h}.hdrtest" "$obj/usr/include/.${h%.h}.hdrtest.cmd"
@@ -280,12 +284,12 @@ run_uapi_header_test() {
 # the driver's directories (about 2 minutes for drivers/dma-buf on 2 CPUs).
 run_coccicheck() {
 	t0=$SECONDS n=0 other=0
-	log=$logdir/check-static-coccicheck.log
+	log=$logdir/check-static-${tag}coccicheck.log
 	: > "$log"
 	for d in "${dirs[@]}"; do
 		rc=0
 		# Findings are printed relative to the directory: "./file.c:L:C-C: ...".
-		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build/y" ARCH="$arch" \
+		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build/${tag}y" ARCH="$arch" \
 			coccicheck MODE=report M="$d" J="$jobs" 2>&1 |
 			sed "s|^\./|$d/|" >> "$log" || rc=$?
 		if [ "$rc" -ne 0 ] || grep -q '^coccicheck failed' "$log"; then
@@ -315,7 +319,7 @@ run_coccicheck() {
 # it: those warnings come from the partial build, not from us.
 run_htmldocs() {
 	t0=$SECONDS n=0
-	log=$logdir/check-static-htmldocs.log
+	log=$logdir/check-static-${tag}htmldocs.log
 	if [ "${#docs[@]}" -gt 0 ]; then
 		sphinxdirs=() patterns=(index.rst)
 		for f in "${docs[@]}"; do
