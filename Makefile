@@ -59,6 +59,12 @@ CHECK   := $(OUT)/check
 # check's clone of SRC, shared by every ARCH (check-patches.sh).
 CHECKWORK := $(OUT)/check/work/linux-$(KERNEL)
 CHECKTAG := $(if $(filter $(BASE_KERNEL),$(KERNEL)),,$(KERNEL)-)
+# kunit.py's own build and result (scripts/kunit-tool.sh)
+KUNITTOOLDIR := $(OUT)/kunit/linux-$(KERNEL)-$(ARCH)
+KUNITTOOLRESULT := $(OUT)/log/kunit-tool-$(KERNEL)-$(ARCH).result
+# make test runs kunit.py too for the base kernel on x86_64 (the
+# README's test command); elsewhere "make kunit-tool" runs it.
+TEST_KUNIT_TOOL := $(if $(and $(filter $(BASE_KERNEL),$(KERNEL)),$(filter x86_64,$(ARCH))),1)
 LOGDIR  := $(OUT)/log
 INITRD  := $(OUT)/initramfs-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz
 CONSOLE := $(LOGDIR)/console-$(KERNEL)-$(ARCH)$(FLAVOR).log
@@ -79,7 +85,7 @@ endif
 S := $(TOP)/scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all deps tree apply build initramfs run check test test-debug bench mutants export clean distclean help fresh-check
+.PHONY: all deps tree apply build initramfs run check test kunit-tool test-debug bench mutants export clean distclean help fresh-check
 
 all: run
 
@@ -123,11 +129,17 @@ check: tree
 # the kernel is compiled once (build.sh uses it only if its tree holds the
 # same files).
 test: tree
-	@rm -f $(RESULT) $(CHECKRESULT); t0=$$(date +%s); \
+	@rm -f $(RESULT) $(CHECKRESULT) $(KUNITTOOLRESULT); t0=$$(date +%s); \
 	$(MAKE) --no-print-directory check HAVE_TREE=1; c=$$?; t1=$$(date +%s); \
 	$(MAKE) --no-print-directory all HAVE_TREE=1 SEED=$(CHECK)/build/$(CHECKTAG)y; r=$$?; t2=$$(date +%s); \
-	echo "test: check $$((t1 - t0)) s, build and run $$((t2 - t1)) s, in all $$((t2 - t0)) s"; \
-	$(S)/summary.sh $(CHECKRESULT) $(RESULT) $$c $$r
+	k=0; $(if $(TEST_KUNIT_TOOL),$(MAKE) --no-print-directory kunit-tool HAVE_TREE=1 || k=$$?;) t3=$$(date +%s); \
+	echo "test: check $$((t1 - t0)) s, build and run $$((t2 - t1)) s,$(if $(TEST_KUNIT_TOOL), kunit.py $$((t3 - t2)) s,) in all $$((t3 - t0)) s"; \
+	$(S)/summary.sh $(CHECKRESULT) $(RESULT) $$c $$r $(if $(TEST_KUNIT_TOOL),$(KUNITTOOLRESULT) $$k)
+
+# The KUnit suites of drivers/dma-buf through the kernel's own runner,
+# kunit.py, with its own kernel and QEMU (scripts/kunit-tool.sh).
+kunit-tool: apply
+	@ACCEL=$(ACCEL) $(S)/kunit-tool.sh $(WORK) $(ARCH) $(KUNITTOOLDIR) $(LOGDIR)/kunit-tool-$(KERNEL)-$(ARCH).log $(KUNITTOOLRESULT)
 
 # The benchmark of issue 5 (bench/): its own initramfs and logs, so it never
 # clobbers the tests'; missed speed targets are reported, not a failure.
@@ -200,8 +212,12 @@ help:
 ##   check          checkpatch --strict, a W=1 build (=y and =m) per patch,
 ##                  static analysis of the series (sparse, clang, kernel-doc,
 ##                  UAPI header test, coccicheck, Sphinx): 0 findings
-##   test           check, then all, then "N passed, N failed, N skipped"
-##                  (every check, kselftest and KUnit case is one test)
+##   test           check, then all, then (7.3 x86_64) kunit-tool, then
+##                  "N passed, N failed, N skipped" (every check, kselftest
+##                  and KUnit case is one test)
+##   kunit-tool     kunit.py run --kunitconfig=drivers/dma-buf --arch=ARCH
+##                  in out/work (its own kernel and QEMU; /dev/kvm masked
+##                  where KVM guests stay silent)
 ##   test-debug     all on a debug kernel (configs/debug.config: KASAN,
 ##                  lockdep, kmemleak, DMA-API debug, UBSAN...), own build
 ##                  dir, then "N passed, N failed, N skipped"
