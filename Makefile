@@ -196,7 +196,7 @@ clean-tree:
 		$(SRC) $(WORK) $(CHECKWORK) $(CHECKWORK).lock \
 		$(wildcard $(OUT)/build/linux-$(KERNEL)-* $(OUT)/initramfs-$(KERNEL)-*.cpio.gz \
 			$(addprefix $(OUT)/check*/build/$(CHECKTAG),y m) \
-			$(addprefix $(OUT)/check*/$(CHECKTAG),clang-y clang-m)))
+			$(addprefix $(OUT)/check*/$(CHECKTAG),clang-y clang-m))
 
 help:
 	@sed -n '/^## /,$$s/^## \{0,1\}//p' $(TOP)/Makefile
