@@ -328,12 +328,16 @@ series_patches() {
 
 # normalize_patch FILE: the patch without its first "From <sha> <date>"
 # line, without the "[PATCH n/m]" subject prefix (m is the length of the
-# series it was exported with), without blob ids on "index" lines (their abbreviation depends on
-# the repository) and without the trailing "-- " signature block.
+# series it was exported with), without blob ids on "index" lines (their
+# abbreviation depends on the repository), without the line numbers and
+# function names of hunk headers (the series applies at other offsets to
+# another kernel, 7.2, with the same changes) and without the trailing
+# "-- " signature block.
 normalize_patch() {
 	sed -e '1{/^From [0-9a-f]\{40\} /d}' \
 	    -e 's/^Subject: \[PATCH[^]]*\] /Subject: /' \
-	    -e 's/^index [0-9a-f]*\.\.[0-9a-f]*/index/' "$1" |
+	    -e 's/^index [0-9a-f]*\.\.[0-9a-f]*/index/' \
+	    -e 's/^@@ -[0-9][0-9,]* +[0-9][0-9,]* @@.*/@@/' "$1" |
 		awk '{ line[NR] = $0 }
 		     END {
 			n = NR
