@@ -85,7 +85,7 @@ endif
 S := $(TOP)/scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all deps tree apply build initramfs run check test kunit-tool test-debug bench mutants export clean distclean help fresh-check
+.PHONY: all deps tree apply build initramfs run check test kunit-tool vng test-debug bench mutants export clean distclean help fresh-check
 
 all: run
 
@@ -140,6 +140,14 @@ test: tree
 # kunit.py, with its own kernel and QEMU (scripts/kunit-tool.sh).
 kunit-tool: apply
 	@ACCEL=$(ACCEL) $(S)/kunit-tool.sh $(WORK) $(ARCH) $(KUNITTOOLDIR) $(LOGDIR)/kunit-tool-$(KERNEL)-$(ARCH).log $(KUNITTOOLRESULT)
+
+# The kselftests the way a kernel developer runs them (scripts/vng.sh): a
+# kernel configured with "vng --kconfig" (defconfig, virtme-ng's options,
+# the kselftests' fragment), booted by virtme-ng on the host's own root
+# filesystem, "make kselftest TARGETS=..." run in it; x86_64 only.
+VNGBUILD := $(OUT)/vng/linux-$(KERNEL)-x86_64
+vng: apply
+	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) $(S)/vng.sh $(WORK) $(VNGBUILD) "$(TARGETS)" $(LOGDIR)/vng-$(KERNEL).log $(LOGDIR)/result-vng-$(KERNEL)
 
 # The benchmark of issue 5 (bench/): its own initramfs and logs, so it never
 # clobbers the tests'; missed speed targets are reported, not a failure.

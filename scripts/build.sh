@@ -34,6 +34,7 @@ set -euo pipefail
 
 [ $# -eq 5 ] || die "usage: build.sh WORKTREE OBJDIR ARCH TARGETS LOGFILE"
 work=$1 obj=$(realpath -m "$2") arch=$3 targets=$4 log=$5
+karch=$(kernel_arch "$arch")
 top=$(cd "$(dirname "$0")/.." && pwd)
 load_qemu_config "$top" "$arch"
 # A cross build (configs/qemu-ARCH sets CROSS_COMPILE) must configure with
@@ -57,7 +58,7 @@ fi
 mkdir -p "$obj"
 
 jobs=$(nproc)
-kmake() { make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" "$@"; }
+kmake() { make -C "$work" O="$obj" ARCH="$karch" -j"$jobs" "$@"; }
 
 base=$(cat "$(git -C "$work" rev-parse --absolute-git-dir)/exporter-base" 2> /dev/null ||
        echo "unknown (no .git/exporter-base)")
@@ -93,6 +94,39 @@ msg "building kselftests: $targets"
 inst=$obj/kselftest/kselftest_install
 rm -rf "$inst"
 kmake TARGETS="$targets" USERLDFLAGS=-static kselftest-install
+if [ -n "${KSFT_M32_CFLAGS:-}" ]; then
+	# The same tests built 32-bit (configs/qemu-ARCH), through lib.mk's
+	# USERCFLAGS/USERLDFLAGS hooks, in a build directory of their own
+	# (BUILD), then installed as collection "TARGET-m32": one
+	# run_kselftest.sh runs both, each case named apart in the TAP, and
+	# "-c TARGET-m32" selects the 32-bit one alone.
+	msg "building 32-bit kselftests ($KSFT_M32_CFLAGS): $targets"
+	m32=$obj/kselftest/m32
+	rm -rf "$m32"
+	mkdir -p "$m32"
+	kmake -C "$work/tools/testing/selftests" BUILD="$m32/build" \
+		TARGETS="$targets" USERCFLAGS="$KSFT_M32_CFLAGS" \
+		USERLDFLAGS="-static $KSFT_M32_CFLAGS" \
+		INSTALL_PATH="$m32/install" install 2>&1 | tee "$m32/build.log"
+	# kselftest_harness.h's ASSERT/EXPECT cast what they compare to
+	# uintmax_t, which warns for every pointer (MAP_FAILED) in a 32-bit
+	# build: the harness's, not ours.  A warning anywhere else fails.
+	harness=$(grep -c 'kselftest_harness\.h:[0-9:]* warning:' "$m32/build.log" || true)
+	if grep 'warning:' "$m32/build.log" | grep -v 'kselftest_harness\.h:[0-9:]* warning:'; then
+		die "warnings in the 32-bit build of the kselftests (above)"
+	fi
+	msg "32-bit kselftests built: $harness warnings, all of kselftest_harness.h (pointers cast to uintmax_t)"
+	for t in $targets; do
+		mv "$m32/install/$t" "$inst/$t-m32"
+	done
+	sed 's/^\([^:]*\):/\1-m32:/' "$m32/install/kselftest-list.txt" >> "$inst/kselftest-list.txt"
+	while IFS= read -r -d '' f; do
+		if [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+		   ! readelf -h "$f" | grep -q 'Class:[[:space:]]*ELF32'; then
+			die "${f#"$inst"/} is not a 32-bit program"
+		fi
+	done < <(find "$inst" -path "$inst/*-m32/*" -type f -perm -u+x -print0)
+fi
 # The initramfs has no C library: every test program must be static.
 dynamic=0
 while IFS= read -r -d '' f; do

@@ -50,6 +50,7 @@ set -euo pipefail
 
 [ $# -eq 6 ] || die "usage: check-patches.sh SRCTREE CHECKDIR ARCH PATCHDIR LOGDIR RESULTFILE"
 src=$(cd "$1" && pwd) checkdir=$2 arch=$3 pdir=$4 logdir=$5 result=$6
+karch=$(kernel_arch "$arch")
 targets=${TARGETS:-dmabuf-exporter}
 sym=${DRIVER_CONFIG:-CONFIG_DMABUF_EXPORTER}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -198,13 +199,13 @@ build_one() {
 	[ "$k" -lt "${#patches[@]}" ] || allow=
 	{
 		"$top/scripts/make-config.sh" $allow "$work" "$obj" "$arch" "${frags[@]}" &&
-		make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" W=1 "$KERNEL_TARGET" &&
+		make -C "$work" O="$obj" ARCH="$karch" -j"$jobs" W=1 "$KERNEL_TARGET" &&
 		if [ "$cfg" = m ]; then
-			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" W=1 modules
+			make -C "$work" O="$obj" ARCH="$karch" -j"$jobs" W=1 modules
 		fi &&
 		if [ "$cfg" = y ] && [ -d "$work/tools/testing/selftests/$targets" ]; then
-			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" -s headers_install &&
-			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" \
+			make -C "$work" O="$obj" ARCH="$karch" -j"$jobs" -s headers_install &&
+			make -C "$work" O="$obj" ARCH="$karch" -j"$jobs" \
 				TARGETS="$targets" USERLDFLAGS=-static kselftest-all
 		fi
 	} > "$log" 2>&1 || rc=$?

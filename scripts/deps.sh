@@ -41,6 +41,10 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	# make bench: the chart (gnuplot without X; it has pngcairo)
 	gnuplot-nox
+	# make vng: what sid's virtme-ng package (unpacked by scripts/vng.sh,
+	# not installed) depends on
+	python3-argcomplete python3-requests util-linux-extra kbd iproute2
+	file
 	# make fresh-check: the minimal system it runs the commands on
 	debootstrap
 	# ARCH=arm64 (CI runs both architectures, so they are always
@@ -48,6 +52,16 @@ pkgs=(
 	# library the static kselftests link; the guest's busybox is
 	# fetched by get-busybox.sh, not installed
 	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	# ARCH=riscv64 the same way; qemu-system-misc's data package ships
+	# the OpenSBI firmware QEMU boots first (-bios default)
+	qemu-system-misc gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+	# the 32-bit kselftests of the x86_64 guest (gcc -m32, static):
+	# gcc's 32-bit libgcc and crt files, glibc's 32-bit static library.
+	# Not gcc-multilib, which pulls in the same two: it conflicts with
+	# every cross compiler (gcc-12-aarch64-linux-gnu above) for the
+	# /usr/include/asm link it adds, which the selftests do not need
+	# (they take asm/ from the tree's headers_install)
+	lib32gcc-12-dev libc6-dev-i386
 )
 
 command -v dpkg-query > /dev/null ||

@@ -52,7 +52,9 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$work" format-patch -q --no-signature --zero-commit \
+# --abbrev=9: the blob abbreviations of the index lines do not change
+# with how many objects the tree's repository happens to hold.
+git -C "$work" format-patch -q --no-signature --zero-commit --abbrev=9 \
 	-o "$tmp" "$range" > /dev/null
 mapfile -t new < <(cd "$tmp" && find . -name '*.patch' | sed 's,^\./,,' | sort)
 [ "${#new[@]}" -gt 0 ] || die "$work has no commits in $range: nothing to export"

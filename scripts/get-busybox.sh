@@ -43,18 +43,24 @@ mkdir -p "$apt/deb"
 : > "$apt/status"
 
 uri=$(debian_uri)
-# The machine's own suite (bookworm): the busybox the x86_64 guest gets.
+# The machine's own suite (bookworm): the busybox the x86_64 and arm64
+# guests get.  An architecture that suite does not have (riscv64 became
+# a release architecture after bookworm) gets sid's: a static program,
+# unpacked for the guest, never installed here.
 # shellcheck source=/dev/null
 suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$suite" ] || die "cannot tell the machine's Debian suite"
-echo "deb [arch=$arch signed-by=$debian_keyring] $uri $suite main" > "$apt/sources.list"
-
-msg "updating a private $arch package list ($suite main)" >&2
-apt-get "${aptopts[@]}" update -qq >&2
-version=$(apt-cache "${aptopts[@]}" policy "$pkg" | awk '$1 == "Candidate:" { print $2 }')
-if [ -z "$version" ] || [ "$version" = "(none)" ]; then
-	die "no $pkg for $arch in $suite"
-fi
+version=
+for s in "$suite" sid; do
+	echo "deb [arch=$arch signed-by=$debian_keyring] $uri $s main" > "$apt/sources.list"
+	msg "updating a private $arch package list ($s main)" >&2
+	apt-get "${aptopts[@]}" update -qq >&2
+	version=$(apt-cache "${aptopts[@]}" policy "$pkg" | awk '$1 == "Candidate:" { print $2 }')
+	[ -z "$version" ] || [ "$version" = "(none)" ] || break
+	version=
+	msg "no $pkg for $arch in $s" >&2
+done
+[ -n "$version" ] || die "no $pkg for $arch in $suite or sid"
 msg "downloading $pkg:$arch=$version" >&2
 rm -f "$apt/deb"/*.deb
 (cd "$apt/deb" && apt-get "${aptopts[@]}" download "$pkg:$arch=$version" >&2)
@@ -62,6 +68,12 @@ deb=$(ls "$apt/deb"/"$pkg"_*.deb)
 
 rm -rf "$dest.tmp"
 dpkg-deb -x "$deb" "$dest.tmp"
+# sid's package has it in /usr/bin (merged /usr); the path printed is
+# DEST/bin/busybox either way.
+if [ ! -e "$dest.tmp/bin/busybox" ] && [ -x "$dest.tmp/usr/bin/busybox" ]; then
+	mkdir -p "$dest.tmp/bin"
+	mv "$dest.tmp/usr/bin/busybox" "$dest.tmp/bin/busybox"
+fi
 [ -x "$dest.tmp/bin/busybox" ] || die "$deb holds no bin/busybox"
 if readelf -l "$dest.tmp/bin/busybox" | grep -q 'program interpreter'; then
 	die "$deb: bin/busybox is not static"

@@ -28,7 +28,7 @@ rm -f "$result"
 mkdir -p "$dir" "$(dirname "$log")"
 
 cmd=(python3 ./tools/testing/kunit/kunit.py run --kunitconfig=drivers/dma-buf
-     --arch="$arch" --build_dir="$(realpath "$dir")" --jobs="$(nproc)")
+     --arch="$(kernel_arch "$arch")" --build_dir="$(realpath "$dir")" --jobs="$(nproc)")
 if [ "$arch" != "$(uname -m)" ]; then
 	load_qemu_config "$top" "$arch"
 	cmd+=(--cross_compile="$CROSS_COMPILE")

@@ -78,6 +78,15 @@ load_qemu_config() {
 	. "$cfg"
 }
 
+# kernel_arch ARCH: the kernel's ARCH= for the tooling's ARCH: the
+# KERNEL_ARCH of configs/qemu-ARCH (riscv for riscv64), else ARCH itself
+# (x86_64 and arm64 are names the kernel's Makefile takes).
+kernel_arch() {
+	local cfg
+	cfg=$(dirname "${BASH_SOURCE[0]}")/../configs/qemu-$1
+	(KERNEL_ARCH=$1; [ ! -r "$cfg" ] || . "$cfg"; echo "$KERNEL_ARCH")
+}
+
 # use_ccache OUTDIR: compile through ccache (Debian's package, which
 # scripts/deps.sh installs) with its cache in OUTDIR/ccache, so that a
 # build directory made again (after "make clean", a mutant's, one that
@@ -388,7 +397,7 @@ range_state() {
 	local -a have=() want=()
 	shift 3
 	tmp=$(mktemp -d)
-	git -C "$work" format-patch -q --no-signature --zero-commit \
+	git -C "$work" format-patch -q --no-signature --zero-commit --abbrev=9 \
 		-o "$tmp/have" "$range" > /dev/null
 	mkdir -p "$tmp/want"
 	i=0

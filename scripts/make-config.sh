@@ -22,6 +22,7 @@ if [ "${1:-}" = -a ]; then
 fi
 [ $# -ge 4 ] || die "usage: make-config.sh [-a] SRCDIR OBJDIR ARCH FRAGMENT..."
 src=$1 obj=$2 arch=$3
+karch=$(kernel_arch "$arch")
 shift 3
 frags=()
 for f in "$@"; do
@@ -31,9 +32,9 @@ done
 
 mkdir -p "$obj"
 obj=$(cd "$obj" && pwd)
-make -C "$src" O="$obj" ARCH="$arch" -s tinyconfig
+make -C "$src" O="$obj" ARCH="$karch" -s tinyconfig
 "$src/scripts/kconfig/merge_config.sh" -Q -m -O "$obj" "$obj/.config" "${frags[@]}"
-make -C "$src" O="$obj" ARCH="$arch" -s olddefconfig
+make -C "$src" O="$obj" ARCH="$karch" -s olddefconfig
 
 # What the fragments ask for, the last word winning: "SYM value", where
 # value is the right-hand side or "n" for "# CONFIG_X is not set".

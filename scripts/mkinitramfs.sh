@@ -20,7 +20,10 @@
 #                          debugfs, creates /dev/fd and /dev/std{in,out,err}
 #                          (run_kselftest.sh writes each test's TAP to
 #                          /dev/stdout), loads the modules, runs
-#                          "./run_kselftest.sh $KSFT_ARGS" in /kselftest,
+#                          "./run_kselftest.sh $KSFT_ARGS" in /kselftest
+#                          (KSFT_ARGS empty: "-c C" for each collection C
+#                          installed, e.g. dmabuf-exporter and its 32-bit
+#                          build dmabuf-exporter-m32),
 #                          prints the end marker with its exit code and
 #                          reboots (QEMU runs with -no-reboot, so it exits).
 # With BENCH=PROGRAM (environment; make bench), the archive holds the static
@@ -67,6 +70,11 @@ EOF
 )
 else
 	[ -f "$inst/run_kselftest.sh" ] || die "no kselftests in $inst: run make build first"
+	# By default every installed collection, each named with "-c" (as a
+	# user selects one), in the order of the list: TARGET, then TARGET-m32.
+	if [ -z "$ksft_args" ]; then
+		ksft_args=$(cut -d: -f1 "$inst/kselftest-list.txt" | awk '!seen[$0]++ { printf "%s-c %s", sep, $0; sep = " " }')
+	fi
 	run=$(cat <<EOF
 cd /kselftest
 echo "init: running ./run_kselftest.sh $ksft_args"
@@ -137,6 +145,17 @@ if [ -f "\$order" ]; then
 fi
 $run
 cd /
+# What the driver still holds once every test has ended: its debugfs
+# "buffers" file (the total, then one line a live buffer), which
+# parse-log.sh reads after this marker.  A test that leaves a buffer
+# alive past its own end, or a leak in the driver's accounting, fails the
+# run.
+for f in /sys/kernel/debug/dma_buf_exporter/buffers; do
+	[ -r "\$f" ] || continue
+	echo "init: \$f after the tests:"
+	cat "\$f"
+	echo "init: end of \$f"
+done
 # A debug kernel: ask kmemleak for what the tests leaked.  It reports only
 # objects older than 5 s, hence the wait; a report fails the run.
 if [ -w /sys/kernel/debug/kmemleak ]; then

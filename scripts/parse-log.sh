@@ -20,6 +20,13 @@
 #   - run_kselftest.sh reports a test binary "not ok" (failed, crashed,
 #     timed out), or a test case failed;
 #   - no test ran;
+#   - the driver still holds a buffer after every test (its debugfs
+#     "buffers", which /init prints between two markers), unless a test
+#     case reported that buffer, by its inode number, as a "known importer
+#     leak" (another subsystem's bug the case found);
+#   - a binary's nested KTAP, what KernelCI and LKFT parse, is malformed:
+#     no plan, not as many "ok K NAME"/"not ok K NAME" lines as the plan
+#     says, numbered out of order, or two cases of one name;
 #   - the kernel printed a splat (BUG, WARNING, Oops, panic, KASAN, UBSAN,
 #     lockdep, DMA-API debug, kmemleak, GPF, call trace...): each such
 #     line is printed;
@@ -92,17 +99,55 @@ scan=$(SPLAT="$splat_re" BENIGN="$benign_re" MARKER="$end_marker rc=" KUNIT="$ku
 		}
 	}
 	$0 ~ splat && $0 !~ benign { print "splat " NR ":" $0 }
+	# Buffers the driver still holds after every test (/init prints its
+	# debugfs "buffers" between two markers); a case that reports a known
+	# importer leak by inode number excuses that buffer.
+	/known importer leak: ino [0-9]+/ {
+		k = $0; sub(/.*known importer leak: ino /, "", k); sub(/[^0-9].*/, "", k)
+		known[k] = 1
+	}
+	/^init: .*buffers after the tests:$/ { leftover = 1; print "buffers_listed"; next }
+	/^init: end of / { leftover = 0 }
+	leftover && /^[0-9]+ [0-9]+ / { print "left", $1, $2, (($1 in known) ? "excused" : "unexcused") }
 	index($0, marker) {
 		rc = substr($0, index($0, marker) + length(marker))
 		sub(/[^0-9].*/, "", rc)
 	}
-	/^# selftests: / { totals = 0; next }
+	# KTAP of each binary, nested one level ("# "): what KernelCI and
+	# LKFT parse.  It must hold a plan "1..N" and N result lines "ok K
+	# NAME" / "not ok K NAME", numbered 1 to N in order, each with a
+	# name of its own; a binary that breaks this is reported.
+	function ktap_check(bin,   why) {
+		why = ""
+		if (kplan == "") why = "no plan"
+		else if (kn != kplan) why = "plan 1.." kplan ", " kn " result lines"
+		else if (kbad != "") why = kbad
+		if (why != "") print "ktap", bin ": " why
+		kcases += kn
+	}
+	/^# selftests: / {
+		totals = 0; kplan = ""; kn = 0; kbad = ""; delete knames
+		coll = $3; sub(/:$/, "", coll)
+		next
+	}
+	/^# 1\.\.[0-9]+/ { kplan = $2; sub(/^1\.\./, "", kplan); kplan += 0 }
+	/^# (not )?ok [0-9]+/ {
+		line = substr($0, 3)
+		sub(/^not /, "", line)
+		num = $3; if ($2 == "not") num = $4
+		name = line; sub(/^ok [0-9]+ ?/, "", name); sub(/ *#.*/, "", name)
+		kn++
+		if (kbad == "" && num + 0 != kn) kbad = "result " kn " numbered " num
+		else if (kbad == "" && name == "") kbad = "result " kn " has no name"
+		else if (kbad == "" && (name in knames)) kbad = "two results named " name
+		knames[name] = 1
+	}
 	/^# # Totals: pass:/ {
 		for (i = 1; i <= NF; i++) {
 			split($i, kv, ":")
-			if (kv[1] == "pass" || kv[1] == "xfail") p += kv[2]
-			else if (kv[1] == "fail" || kv[1] == "error" || kv[1] == "xpass") f += kv[2]
-			else if (kv[1] == "skip") s += kv[2]
+			if (kv[1] == "pass" || kv[1] == "xfail") { p += kv[2]; cp[coll] += kv[2] }
+			else if (kv[1] == "fail" || kv[1] == "error" || kv[1] == "xpass") { f += kv[2]; cf[coll] += kv[2] }
+			else if (kv[1] == "skip") { s += kv[2]; cs[coll] += kv[2] }
 		}
 		totals = 1
 		next
@@ -113,26 +158,46 @@ scan=$(SPLAT="$splat_re" BENIGN="$benign_re" MARKER="$end_marker rc=" KUNIT="$ku
 		r = result($0)
 		if (r == "fail") bf++
 		if (!totals) {
-			if (r == "pass") p++
-			else if (r == "fail") f++
-			else s++
+			if (r == "pass") { p++; cp[coll]++ }
+			else if (r == "fail") { f++; cf[coll]++ }
+			else { s++; cs[coll]++ }
 		}
+		if (!(coll in seen)) { seen[coll] = 1; colls[++ncolls] = coll }
+		bin = $0; sub(/^(not )?ok [0-9]+ selftests: /, "", bin); sub(/ *#.*/, "", bin)
+		ktap_check(bin)
 		totals = 0
 	}
 	END {
 		if (booting) kunit_done()
 		printf "counts %d %d %d %d %d\n", p, f, s, bins, bf
+		for (i = 1; i <= ncolls; i++)
+			printf "collection %s %d %d %d\n", colls[i], cp[colls[i]], cf[colls[i]], cs[colls[i]]
+		print "ktap_cases", kcases + 0
 		if (rc != "") print "rc", rc
 	}')
 secs=$((SECONDS - start))
 
 pass=0 fail=0 skip=0 bins=0 binfail=0 rc='' krc=0 splats=() binaries=()
+collections=() ktap=() ktap_cases=0 listed=false left=() excused=()
 while IFS= read -r entry; do
 	case "$entry" in
 	counts\ *) read -r _ pass fail skip bins binfail <<< "$entry" ;;
 	rc\ *) rc=${entry#rc } ;;
 	kunit_rc\ *) krc=${entry#kunit_rc } ;;
 	binary\ *) binaries+=("${entry#binary }") ;;
+	collection\ *)
+		read -r _ c cpass cfail cskip <<< "$entry"
+		collections+=("$c: $cpass passed, $cfail failed, $cskip skipped") ;;
+	ktap\ *) ktap+=("${entry#ktap }") ;;
+	ktap_cases\ *) ktap_cases=${entry#ktap_cases } ;;
+	buffers_listed) listed=true ;;
+	left\ *)
+		read -r _ ino size how <<< "$entry"
+		if [ "$how" = excused ]; then
+			excused+=("ino $ino, $size bytes")
+		else
+			left+=("ino $ino, $size bytes")
+		fi ;;
 	splat\ *) splats+=("${entry#splat }") ;;
 	esac
 done <<< "$scan"
@@ -159,6 +224,8 @@ reasons=()
 [ $((pass + fail + skip)) -gt 0 ] || reasons+=("no test ran")
 [ -z "$rc" ] || [ "$rc" -eq 0 ] || reasons+=("run_kselftest.sh exited with $rc")
 [ "${#splats[@]}" -eq 0 ] || reasons+=("kernel splat: ${#splats[@]} lines")
+[ "${#ktap[@]}" -eq 0 ] || reasons+=("KTAP of ${#ktap[@]} binaries malformed")
+[ "${#left[@]}" -eq 0 ] || reasons+=("${#left[@]} buffers left after the tests")
 $kunit_ok || reasons+=("KUnit: ${kunit_line:-no result} (see $kreport)")
 
 echo
@@ -173,7 +240,16 @@ if [ "${#reasons[@]}" -gt 0 ]; then
 	joined=$(printf '%s; ' "${reasons[@]}")
 	joined=${joined%; }
 fi
+if [ "${#ktap[@]}" -gt 0 ]; then
+	echo "malformed KTAP (binary: what):"
+	printf '  %s\n' "${ktap[@]}"
+fi
 echo "test binaries: $bins ($binfail not ok); test cases: $pass passed, $fail failed, $skip skipped"
+[ "${#collections[@]}" -eq 0 ] || printf '  %s\n' "${collections[@]}"
+echo "KTAP: $ktap_cases result lines of cases, ${#ktap[@]} binaries malformed"
+if $listed; then
+	echo "buffers left after the tests: ${#left[@]}${left[*]:+ (${left[*]})}; known importer leaks excused: ${#excused[@]}${excused[*]:+ (${excused[*]})}"
+fi
 if [ -n "$kunit_tool" ]; then
 	echo "KUnit (kunit.py parse): $kpass passed, $kfail failed, $kskip skipped${kunit_line:+ [$kunit_line]}"
 fi
@@ -187,5 +263,7 @@ fi
 write_result "$result" "passed=$pass" "failed=$fail" "skipped=$skip" \
 	"kunit_passed=$kpass" "kunit_failed=$kfail" "kunit_skipped=$kskip" \
 	"binaries=$bins" "status=$verdict" "reasons=$joined" \
+	"collections=$(IFS=';'; echo "${collections[*]}")" "ktap_cases=$ktap_cases" \
+	"buffers_left=${#left[@]}" "known_leaks=${#excused[@]}" \
 	"accel=$accel" "guest_seconds=$secs"
 [ "$verdict" = pass ]

@@ -39,6 +39,7 @@ set -euo pipefail
 [ $# -eq 5 ] || die "usage: static-check.sh WORKTREE CHECKDIR ARCH LOGDIR SUMMARY"
 tag=${CHECK_TAG:-}
 work=$(cd "$1" && pwd) checkdir=$(cd "$2" && pwd) arch=$3 logdir=$4 summary=$5
+karch=$(kernel_arch "$arch")
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 # clang-19 from bookworm (7.3 needs clang 17 or later); LLVM=-19 makes
@@ -143,7 +144,7 @@ run_sparse() {
 				echo "no $obj/.config: check-patches.sh builds it first" > "$log"
 				rc=1
 			else
-				timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$arch" \
+				timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$karch" \
 					-j"$jobs" W=1 C=2 CHECK="$checkdir/tools/sparse" \
 					"${dirs[@]/%//}" > "$log" 2>&1 || rc=$?
 			fi
@@ -201,7 +202,7 @@ run_clang() {
 					LLVM=$llvm "$top/scripts/make-config.sh" "$work" "$obj" "$arch" "${frags[@]}" &&
 					echo "$id" > "$obj/.static-config-id"
 				fi &&
-				timeout -k 30 "$limit_build" make -C "$work" O="$obj" ARCH="$arch" \
+				timeout -k 30 "$limit_build" make -C "$work" O="$obj" ARCH="$karch" \
 					LLVM=$llvm -j"$jobs" W=1 "${dirs[@]/%//}"
 			} > "$log" 2>&1 || rc=$?
 			mine=$(findings "$log")
@@ -260,8 +261,8 @@ run_uapi_header_test() {
 		# command line, and build.sh's copy of this build (SEED) with
 		# them.
 		{
-			make -C "$work" O="$obj" ARCH="$arch" -j"$jobs" W=1 headers &&
-			timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$arch" \
+			make -C "$work" O="$obj" ARCH="$karch" -j"$jobs" W=1 headers &&
+			timeout -k 30 "$limit_tool" make -C "$work" O="$obj" ARCH="$karch" \
 				-j"$jobs" -k W=1 CONFIG_UAPI_HEADER_TEST=y usr/include/
 		} > "$log" 2>&1 || rc=$?
 		for h in "${uapi[@]}"; do
@@ -291,7 +292,7 @@ run_coccicheck() {
 	for d in "${dirs[@]}"; do
 		rc=0
 		# Findings are printed relative to the directory: "./file.c:L:C-C: ...".
-		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build/${tag}y" ARCH="$arch" \
+		timeout -k 30 "$limit_tool" make -C "$work" O="$checkdir/build/${tag}y" ARCH="$karch" \
 			coccicheck MODE=report M="$d" J="$jobs" 2>&1 |
 			sed "s|^\./|$d/|" >> "$log" || rc=$?
 		if [ "$rc" -ne 0 ] || grep -q '^coccicheck failed' "$log"; then
@@ -367,8 +368,56 @@ run_htmldocs() {
 	fi
 }
 
+# kselftest-merge: the way KernelCI, LKFT and a developer configure a test
+# kernel: "make defconfig" then "make kselftest-merge", which merges the
+# config fragment of every kselftest in the tree (ours among some 150,
+# merge_config.sh -y -m, in an order of find's).  A value our fragment asks
+# for that another fragment overrides, or that Kconfig drops (a missing
+# dependency), would leave our tests skipping or failing on their kernels:
+# each such value is a finding.  Only the configuration is made.
+run_kselftest_merge() {
+	local obj cfgs c line sym want have checked=0
+	t0=$SECONDS n=0
+	log=$logdir/check-static-${tag}kselftest-merge.log
+	obj=$checkdir/build/${tag}kselftest-merge
+	mapfile -t cfgs < <(printf '%s\n' "${touched[@]}" | grep -E '^tools/testing/selftests/.+/config$' || true)
+	if [ "${#cfgs[@]}" -eq 0 ]; then
+		report kselftest-merge 0 "the series adds no kselftest config" "$t0"
+		return
+	fi
+	rm -rf "$obj"
+	rc=0
+	{
+		make -C "$work" O="$obj" ARCH="$karch" defconfig &&
+		make -C "$work" O="$obj" ARCH="$karch" kselftest-merge
+	} > "$log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ] || [ ! -f "$obj/.config" ]; then
+		tail -n 20 "$log"
+		report kselftest-merge 1 "make defconfig kselftest-merge failed (see $log)" "$t0"
+		return
+	fi
+	for c in "${cfgs[@]}"; do
+		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=*) sym=${line%%=*} want=$line ;;
+			"# CONFIG_"*" is not set") sym=${line#\# } sym=${sym%% *} want=$line ;;
+			*) continue ;;
+			esac
+			checked=$((checked + 1))
+			have=$(grep -E "^($sym=|# $sym is not set)" "$obj/.config" || true)
+			if [ "$have" != "$want" ] &&
+			   ! { [ "$want" = "# $sym is not set" ] && [ -z "$have" ]; }; then
+				echo "$c: $want asked for; after kselftest-merge: ${have:-(absent)}" | tee -a "$log"
+				n=$((n + 1))
+			fi
+		done < "$work/$c"
+	done
+	report kselftest-merge "$n" "ARCH=$karch defconfig + kselftest-merge; $checked values of ${cfgs[*]} checked in $(grep -c '^CONFIG_.*=' "$obj/.config") set" "$t0"
+	rm -rf "$obj"
+}
+
 # STATIC_TOOLS (environment): a subset, to run by hand.
-known_tools="sparse clang kernel-doc uapi-header-test coccicheck htmldocs"
+known_tools="sparse clang kernel-doc uapi-header-test coccicheck htmldocs kselftest-merge"
 for tool in ${STATIC_TOOLS:-$known_tools}; do
 	case " $known_tools " in
 	*" $tool "*) "run_${tool//-/_}" ;;

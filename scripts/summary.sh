@@ -50,9 +50,11 @@ else
 	[ "$check_failed" -gt 0 ] || extra_failed=$((extra_failed + 1))
 fi
 if [ -f "$runres" ]; then
-	status='' reasons=''
+	status='' reasons='' collections=''
 	read_result "$runres"
 	echo "run: $status${reasons:+: $reasons}"
+	# kselftest collections apart (the 32-bit build of x86_64 guests)
+	[ -z "$collections" ] || echo "  ${collections//;/; }"
 else
 	status=fail
 	echo "run: FAIL: the guest did not run (see the output above)"
