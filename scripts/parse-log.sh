@@ -23,7 +23,8 @@
 #   - the driver still holds a buffer after every test (its debugfs
 #     "buffers", which /init prints between two markers), unless a test
 #     case reported that buffer, by its inode number, as a "known importer
-#     leak" (another subsystem's bug the case found);
+#     leak" (another subsystem's bug the case found), or its total still
+#     charged ("# total N bytes") is more than the buffers it lists;
 #   - a binary's nested KTAP, what KernelCI and LKFT parse, is malformed:
 #     no plan, not as many "ok K NAME"/"not ok K NAME" lines as the plan
 #     says, numbered out of order, or two cases of one name;
@@ -108,7 +109,8 @@ scan=$(SPLAT="$splat_re" BENIGN="$benign_re" MARKER="$end_marker rc=" KUNIT="$ku
 	}
 	/^init: .*buffers after the tests:$/ { leftover = 1; print "buffers_listed"; next }
 	/^init: end of / { leftover = 0 }
-	leftover && /^[0-9]+ [0-9]+ / { print "left", $1, $2, (($1 in known) ? "excused" : "unexcused") }
+	leftover && /^[0-9]+ [0-9]+ / { print "left", $1, $2, (($1 in known) ? "excused" : "unexcused"); lsum += $2 }
+	leftover && /^# total [0-9]+ bytes/ { print "left_total", $3, lsum + 0 }
 	index($0, marker) {
 		rc = substr($0, index($0, marker) + length(marker))
 		sub(/[^0-9].*/, "", rc)
@@ -179,6 +181,7 @@ secs=$((SECONDS - start))
 
 pass=0 fail=0 skip=0 bins=0 binfail=0 rc='' krc=0 splats=() binaries=()
 collections=() ktap=() ktap_cases=0 listed=false left=() excused=()
+left_total=0 left_sum=0
 while IFS= read -r entry; do
 	case "$entry" in
 	counts\ *) read -r _ pass fail skip bins binfail <<< "$entry" ;;
@@ -191,6 +194,7 @@ while IFS= read -r entry; do
 	ktap\ *) ktap+=("${entry#ktap }") ;;
 	ktap_cases\ *) ktap_cases=${entry#ktap_cases } ;;
 	buffers_listed) listed=true ;;
+	left_total\ *) read -r _ left_total left_sum <<< "$entry" ;;
 	left\ *)
 		read -r _ ino size how <<< "$entry"
 		if [ "$how" = excused ]; then
@@ -226,6 +230,10 @@ reasons=()
 [ "${#splats[@]}" -eq 0 ] || reasons+=("kernel splat: ${#splats[@]} lines")
 [ "${#ktap[@]}" -eq 0 ] || reasons+=("KTAP of ${#ktap[@]} binaries malformed")
 [ "${#left[@]}" -eq 0 ] || reasons+=("${#left[@]} buffers left after the tests")
+# The driver's total (bytes charged to max_total_size) is the sum of the
+# buffers it still lists: more is charge that nothing holds.
+[ "$left_total" -eq "$left_sum" ] ||
+	reasons+=("$left_total bytes still charged after the tests, $left_sum in live buffers")
 $kunit_ok || reasons+=("KUnit: ${kunit_line:-no result} (see $kreport)")
 
 echo
@@ -248,7 +256,7 @@ echo "test binaries: $bins ($binfail not ok); test cases: $pass passed, $fail fa
 [ "${#collections[@]}" -eq 0 ] || printf '  %s\n' "${collections[@]}"
 echo "KTAP: $ktap_cases result lines of cases, ${#ktap[@]} binaries malformed"
 if $listed; then
-	echo "buffers left after the tests: ${#left[@]}${left[*]:+ (${left[*]})}; known importer leaks excused: ${#excused[@]}${excused[*]:+ (${excused[*]})}"
+	echo "buffers left after the tests: ${#left[@]}${left[*]:+ (${left[*]})}; known importer leaks excused: ${#excused[@]}${excused[*]:+ (${excused[*]})}; total still charged: $left_total bytes"
 fi
 if [ -n "$kunit_tool" ]; then
 	echo "KUnit (kunit.py parse): $kpass passed, $kfail failed, $kskip skipped${kunit_line:+ [$kunit_line]}"
