@@ -109,7 +109,8 @@ scan=$(SPLAT="$splat_re" BENIGN="$benign_re" MARKER="$end_marker rc=" KUNIT="$ku
 	}
 	/^init: .*buffers after the tests:$/ { leftover = 1; print "buffers_listed"; next }
 	/^init: end of / { leftover = 0 }
-	leftover && /^[0-9]+ [0-9]+ / { print "left", $1, $2, (($1 in known) ? "excused" : "unexcused"); lsum += $2 }
+	# Field 22 is the buffer a range is of: a range holds no charge.
+	leftover && /^[0-9]+ [0-9]+ / { print "left", $1, $2, (($1 in known) ? "excused" : "unexcused"); if (!$22) lsum += $2 }
 	leftover && /^# total [0-9]+ bytes/ { print "left_total", $3, lsum + 0 }
 	index($0, marker) {
 		rc = substr($0, index($0, marker) + length(marker))
