@@ -118,13 +118,16 @@ console=$(dirname "$log")/console-vng.log
 msg "vng ${vngargs[*]} --exec 'make O=$obj kselftest TARGETS=$targets' ($accel)"
 t0=$SECONDS
 rc=0
+# The kernel's messages stay off the console while the tests run (dmesg
+# -n 1: printed there, they cut TAP lines in two) and are printed after
+# them with dmesg, for parse-log.sh's splat check.
 # vng's own exit status is 255 here whatever the guest's command returned
 # (it gets that status through virtiofsd, and bookworm's fails to start:
 # virtme-ng falls back to 9p).  The marker's rc is the result, and
 # parse-log.sh fails a console without it (a time-out, a crash).
 {
 	(cd "$work" && timeout -k 30 "${TIMEOUT:-1800}" vng "${vngargs[@]}" \
-		--exec "make -s O='$obj' TARGETS='$targets' kselftest; echo '$end_marker rc='\$?") \
+		--exec "dmesg -n 1; make -s O='$obj' TARGETS='$targets' kselftest; rc=\$?; dmesg; echo '$end_marker rc='\$rc") \
 		< /dev/null 2>&1
 	echo "vng: exit status $?"
 } | tee "$console" | "$top/scripts/parse-log.sh" "$result" "$accel" || rc=$?
