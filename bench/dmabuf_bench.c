@@ -1,22 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmabuf_bench: time the dma-buf exporter against the system heap and
- * udmabuf, in one run, on the same sizes and the same mappings.
+ * dmabuf_bench: time the dma-buf exporter against every in-tree exporter
+ * that does the same job, in one boot, on the same sizes and mappings.
  *
- * Exporters: "ours" (/dev/dma_buf_exporter, ALLOC and FREE plus close),
- * "system" (/dev/dma_heap/system) and "udmabuf" (/dev/udmabuf over a
- * sealed memfd; creating the memfd counts in its time).  The devices are
- * opened once; what is timed is what a user pays per buffer.
+ * Three kinds of buffer, each with its own peers (issue 17):
+ *   cached      ours (ALLOC, flags 0) against the system heap, udmabuf on
+ *               a shmem memfd, udmabuf on a hugetlb memfd (huge pages
+ *               reserved here through /proc/sys/vm/nr_hugepages) and vgem
+ *               dumb buffers exported with PRIME;
+ *   contiguous  ours (ALLOC_CONTIGUOUS) against the CMA heap;
+ *   wc          ours (ALLOC_WRITECOMBINE) against vgem, whose CPU
+ *               mappings are write-combined.
+ * udmabuf's memfd is created per buffer and counts in its time; vgem's
+ * buffer is CREATE_DUMB, PRIME_HANDLE_TO_FD and GEM_CLOSE.  The devices
+ * are opened once; what is timed is what a user pays per buffer.
  *
- * Cases, at 4 KiB, 64 KiB, 1 MiB, 16 MiB and 64 MiB:
+ * Cases of the cached and contiguous kinds:
  *   alloc_free    allocate, free (drop every reference);
  *   alloc_touch   allocate, mmap, write one byte a page, munmap, free;
  *   mmap          mmap and munmap an allocated buffer, no access;
  *   sync          DMA_BUF_IOCTL_SYNC START then END (read/write);
  *   import        DMA_BUF_EXPORTER_IOCTL_IMPORT with MAP_ONLY: attach,
  *                 map, unmap, detach by the exporter's in-kernel importer;
- * and the floor: memset of the same number of bytes into memory that is
- * already mapped and touched.
+ * and of the wc kind:
+ *   alloc_free    as above;
+ *   first_read    mmap an allocated buffer, read one byte a page (each
+ *                 read faults the page in), munmap;
+ *   read          read the whole buffer, 8 bytes at a time, through a
+ *                 mapping made and touched beforehand;
+ *   write         memset the whole buffer through that mapping.
+ * Sizes: 4 KiB, 64 KiB, 1 MiB, 16 MiB, 64 MiB, and 256 MiB for
+ * alloc_free and alloc_touch when the guest has four times that free.
+ * The floor: memset of the same number of bytes into memory that is
+ * already mapped and touched, in every row's turn.
  *
  * Every buffer is mapped at a 2 MiB-aligned address (a PROT_NONE
  * reservation of len + 2 MiB, then MAP_FIXED | MAP_SHARED inside it), so
@@ -28,19 +44,19 @@
  * take turns sample by sample, so drift in the guest hits them alike.
  *
  * Output, each line with a prefix so that it can be picked out of a
- * console log: "bench: " the table and the targets of issue 5 for humans,
- * "bench-csv: " one CSV line per row (median, min, quartiles and max of
- * every exporter and the floor, in ns, and the ratios).
+ * console log: "bench: " progress for humans, "bench-csv: " one CSV line
+ * per row (median, min, quartiles and max of every exporter and of the
+ * floor, in ns; "NaN" where an exporter does not do the row's job or
+ * failed).  scripts/bench-report.py turns the CSVs of several boots into
+ * the table, the ratios, their spread and the targets.
  *
  * Usage: dmabuf_bench [-r REPS]  (REPS: samples per exporter and row,
  * instead of the default that depends on the size, see reps()).
- * Exits 1 if our exporter fails; a missing peer is reported as n/a.
+ * Exits 1 if our cached buffers fail; a missing peer is reported as n/a.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +68,8 @@
 #include <sys/mman.h>
 #include <sys/utsname.h>
 
+#include <drm/drm.h>
+#include <drm/drm_mode.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-buf-exporter.h>
 #include <linux/dma-heap.h>
@@ -66,10 +84,11 @@
 #define SZ_2M		(2UL << 20)
 #define SZ_16M		(16UL << 20)
 #define SZ_64M		(64UL << 20)
+#define SZ_256M		(256UL << 20)
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static const size_t sizes[] = { SZ_4K, SZ_64K, SZ_1M, SZ_16M, SZ_64M };
+static const size_t sizes[] = { SZ_4K, SZ_64K, SZ_1M, SZ_16M, SZ_64M, SZ_256M };
 
 struct buf {
 	int fd;
@@ -78,16 +97,20 @@ struct buf {
 
 struct exporter {
 	const char *name;
-	const char *path;
+	const char *path;	/* NULL: found by open_vgem() */
+	__u32 flags;		/* ours: ALLOC flags */
 	int dev;
 	int (*alloc)(struct exporter *exp, size_t size, struct buf *buf);
 	void (*free)(struct exporter *exp, struct buf *buf);
 };
 
+static size_t page_size, huge_page_size;
+
 static int ours_alloc(struct exporter *exp, size_t size, struct buf *buf)
 {
 	struct dma_buf_exporter_alloc_data data = {
 		.size = size,
+		.flags = exp->flags,
 		.fd_flags = O_RDWR | O_CLOEXEC,
 	};
 
@@ -119,18 +142,27 @@ static int heap_alloc(struct exporter *exp, size_t size, struct buf *buf)
 	return 0;
 }
 
-static int udmabuf_alloc(struct exporter *exp, size_t size, struct buf *buf)
+/*
+ * udmabuf over a new memfd; with MFD_HUGETLB the memfd is a whole number
+ * of huge pages and the buffer its first @size bytes.
+ */
+static int udmabuf_memfd_alloc(struct exporter *exp, size_t size,
+			       struct buf *buf, unsigned int mfd_flags)
 {
 	struct udmabuf_create create = {
 		.flags = UDMABUF_FLAGS_CLOEXEC,
 		.size = size,
 	};
+	size_t len = size;
 	int memfd, fd = -1, err;
 
-	memfd = memfd_create("dmabuf-bench", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	if (mfd_flags & MFD_HUGETLB)
+		len = (size + huge_page_size - 1) & ~(huge_page_size - 1);
+	memfd = memfd_create("dmabuf-bench",
+			     MFD_ALLOW_SEALING | MFD_CLOEXEC | mfd_flags);
 	if (memfd < 0)
 		return -1;
-	if (!ftruncate(memfd, size) &&
+	if (!ftruncate(memfd, len) &&
 	    !fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
 		create.memfd = memfd;
 		fd = ioctl(exp->dev, UDMABUF_CREATE, &create);
@@ -144,20 +176,119 @@ static int udmabuf_alloc(struct exporter *exp, size_t size, struct buf *buf)
 	return 0;
 }
 
+static int udmabuf_alloc(struct exporter *exp, size_t size, struct buf *buf)
+{
+	return udmabuf_memfd_alloc(exp, size, buf, 0);
+}
+
+static int udmabuf_huge_alloc(struct exporter *exp, size_t size,
+			      struct buf *buf)
+{
+	return udmabuf_memfd_alloc(exp, size, buf, MFD_HUGETLB);
+}
+
+/* A vgem dumb buffer of @size bytes (rows of one page), as a dma-buf fd */
+static int vgem_alloc(struct exporter *exp, size_t size, struct buf *buf)
+{
+	struct drm_mode_create_dumb dumb = {
+		.width = page_size / 4,
+		.height = size / page_size,
+		.bpp = 32,
+	};
+	struct drm_prime_handle prime = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	struct drm_gem_close gem_close = { 0 };
+	int ret, err;
+
+	if (ioctl(exp->dev, DRM_IOCTL_MODE_CREATE_DUMB, &dumb))
+		return -1;
+	prime.handle = dumb.handle;
+	ret = ioctl(exp->dev, DRM_IOCTL_PRIME_HANDLE_TO_FD, &prime);
+	err = errno;
+	/* The dma-buf holds the object; the handle is not needed */
+	gem_close.handle = dumb.handle;
+	ioctl(exp->dev, DRM_IOCTL_GEM_CLOSE, &gem_close);
+	errno = err;
+	if (ret)
+		return -1;
+	buf->fd = prime.fd;
+	return 0;
+}
+
 static void fd_free(struct exporter *exp, struct buf *buf)
 {
 	close(buf->fd);
 }
 
-enum { OURS, SYSTEM, UDMABUF, NR_EXPORTERS };
+/* The DRM device of vgem, or -1 */
+static int open_vgem(void)
+{
+	char path[32], name[16];
+	int i, fd;
 
-static struct exporter exporters[NR_EXPORTERS] = {
-	[OURS] = { "ours", "/dev/dma_buf_exporter", -1, ours_alloc, ours_free },
-	[SYSTEM] = { "system", "/dev/dma_heap/system", -1, heap_alloc, fd_free },
-	[UDMABUF] = { "udmabuf", "/dev/udmabuf", -1, udmabuf_alloc, fd_free },
+	for (i = 0; i < 16; i++) {
+		struct drm_version v = {
+			.name = name,
+			.name_len = sizeof(name) - 1,
+		};
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vgem"))
+			return fd;
+		close(fd);
+	}
+	errno = ENODEV;
+	return -1;
+}
+
+enum {
+	OURS, OURS_CONTIG, OURS_WC,
+	SYSTEM, UDMABUF, UDMABUF_HUGE, VGEM, CMA,
+	NR_EXPORTERS
 };
 
-enum bench_case { ALLOC_FREE, ALLOC_TOUCH, MMAP, SYNC, IMPORT, NR_CASES };
+/*
+ * The CMA heap is named after its area: "default_cma_region" since 6.17,
+ * "reserved" before (the default area's name); the first that opens.
+ */
+static const char * const cma_heaps[] = {
+	"/dev/dma_heap/default_cma_region", "/dev/dma_heap/reserved",
+};
+
+static struct exporter exporters[NR_EXPORTERS] = {
+	[OURS] = { "ours", "/dev/dma_buf_exporter", 0, -1, ours_alloc, ours_free },
+	[OURS_CONTIG] = { "ours-contig", "/dev/dma_buf_exporter",
+			  DMA_BUF_EXPORTER_ALLOC_CONTIGUOUS, -1, ours_alloc, ours_free },
+	[OURS_WC] = { "ours-wc", "/dev/dma_buf_exporter",
+		      DMA_BUF_EXPORTER_ALLOC_WRITECOMBINE, -1, ours_alloc, ours_free },
+	[SYSTEM] = { "system", "/dev/dma_heap/system", 0, -1, heap_alloc, fd_free },
+	[UDMABUF] = { "udmabuf", "/dev/udmabuf", 0, -1, udmabuf_alloc, fd_free },
+	[UDMABUF_HUGE] = { "udmabuf-huge", "/dev/udmabuf", 0, -1,
+			   udmabuf_huge_alloc, fd_free },
+	[VGEM] = { "vgem", NULL, 0, -1, vgem_alloc, fd_free },
+	[CMA] = { "cma", "", 0, -1, heap_alloc, fd_free },
+};
+
+enum kind { CACHED, CONTIG, WC, NR_KINDS };
+
+static const char * const kind_names[NR_KINDS] = {
+	[CACHED] = "cached", [CONTIG] = "contiguous", [WC] = "wc",
+};
+
+/* Who does each kind's job: ours first, then its peers */
+static const int kind_exporters[NR_KINDS][NR_EXPORTERS] = {
+	[CACHED] = { OURS, SYSTEM, UDMABUF, UDMABUF_HUGE, VGEM, -1 },
+	[CONTIG] = { OURS_CONTIG, CMA, -1 },
+	[WC] = { OURS_WC, VGEM, -1 },
+};
+
+enum bench_case {
+	ALLOC_FREE, ALLOC_TOUCH, MMAP, SYNC, IMPORT, FIRST_READ, READ, WRITE,
+	NR_CASES
+};
 
 static const char * const case_names[NR_CASES] = {
 	[ALLOC_FREE] = "alloc_free",
@@ -165,15 +296,29 @@ static const char * const case_names[NR_CASES] = {
 	[MMAP] = "mmap",
 	[SYNC] = "sync",
 	[IMPORT] = "import",
+	[FIRST_READ] = "first_read",
+	[READ] = "read",
+	[WRITE] = "write",
+};
+
+static const enum bench_case kind_cases[NR_KINDS][NR_CASES + 1] = {
+	[CACHED] = { ALLOC_FREE, ALLOC_TOUCH, MMAP, SYNC, IMPORT, NR_CASES },
+	[CONTIG] = { ALLOC_FREE, ALLOC_TOUCH, MMAP, SYNC, IMPORT, NR_CASES },
+	[WC] = { ALLOC_FREE, FIRST_READ, READ, WRITE, NR_CASES },
 };
 
 /* Cases that run on one buffer allocated beforehand */
 static bool case_prealloc(enum bench_case c)
 {
-	return c == MMAP || c == SYNC || c == IMPORT;
+	return c != ALLOC_FREE && c != ALLOC_TOUCH;
 }
 
-static size_t page_size;
+/* Cases that also need that buffer mapped and touched beforehand */
+static bool case_premap(enum bench_case c)
+{
+	return c == READ || c == WRITE;
+}
+
 static int ours_dev = -1;	/* for IMPORT: the importer is ours */
 
 static __u64 now_ns(void)
@@ -224,6 +369,18 @@ static void touch(char *p, size_t len)
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
+/* Read one byte a page (@stride) or every word (@stride 8) of @p */
+static void read_all(const char *p, size_t len, size_t stride)
+{
+	__u64 sum = 0;
+	size_t off;
+
+	for (off = 0; off < len; off += stride)
+		sum += *(const volatile __u64 *)(p + off);
+	/* The loads must not be dropped */
+	__asm__ __volatile__("" : : "r"(sum) : "memory");
+}
+
 static int sync_pair(int fd)
 {
 	struct dma_buf_sync sync = {
@@ -247,9 +404,16 @@ static int import(int fd)
 	return ioctl(ours_dev, DMA_BUF_EXPORTER_IOCTL_IMPORT, &data);
 }
 
+/* The buffer of a prealloc case, mapped for READ and WRITE */
+struct pre {
+	struct buf buf;
+	char *p;
+	void *resv;
+};
+
 /* One operation of case @c; 0 or -1 with errno set. */
 static int run_once(enum bench_case c, struct exporter *exp, size_t len,
-		    struct buf *pre)
+		    struct pre *pre)
 {
 	struct buf buf;
 	void *resv;
@@ -277,15 +441,25 @@ static int run_once(enum bench_case c, struct exporter *exp, size_t len,
 		exp->free(exp, &buf);
 		return 0;
 	case MMAP:
-		p = map(pre->fd, len, &resv);
+	case FIRST_READ:
+		p = map(pre->buf.fd, len, &resv);
 		if (!p)
 			return -1;
+		if (c == FIRST_READ)
+			read_all(p, len, page_size);
 		unmap(resv, len);
 		return 0;
 	case SYNC:
-		return sync_pair(pre->fd);
+		return sync_pair(pre->buf.fd);
 	case IMPORT:
-		return import(pre->fd);
+		return import(pre->buf.fd);
+	case READ:
+		read_all(pre->p, len, sizeof(__u64));
+		return 0;
+	case WRITE:
+		memset(pre->p, c, len);
+		__asm__ __volatile__("" : : "r"(pre->p) : "memory");
+		return 0;
 	default:
 		errno = EINVAL;
 		return -1;
@@ -300,7 +474,7 @@ static void floor_once(size_t len)
 {
 	static unsigned char byte;
 
-	if (floor_off + len > SZ_64M)
+	if (floor_off + len > SZ_256M)
 		floor_off = 0;
 	memset(floor_mem + floor_off, ++byte, len);
 	/* The compiler must not drop the memset of memory nobody reads */
@@ -317,17 +491,19 @@ static unsigned int batch(size_t len)
 static unsigned int reps_override;
 
 /*
- * Samples per exporter and row: about 1 GiB of buffers per row and
- * exporter, at least 11 and at most 101 samples.  Under TCG the whole run
- * takes a few minutes, see README.md.
+ * Samples per exporter and row: about 256 MiB of buffers per row and
+ * exporter, at least 7 and at most 51 samples.  Enough where the guest's
+ * clock counts instructions (make bench's icount mode: quartiles within a
+ * few percent); a TCG guest at 1 ns an instruction runs a few times
+ * slower than the host's clock, so fewer samples keep three boots short.
  */
 static unsigned int reps(size_t len)
 {
-	size_t n = (1UL << 30) / len;
+	size_t n = SZ_256M / len;
 
 	if (reps_override)
 		return reps_override;
-	return n < 11 ? 11 : n > 101 ? 101 : n;
+	return n < 7 ? 7 : n > 51 ? 51 : n;
 }
 
 static unsigned int warmup(size_t len)
@@ -370,6 +546,7 @@ static void summarize(double *v, unsigned int n, struct stats *s)
 }
 
 struct row {
+	enum kind kind;
 	enum bench_case c;
 	size_t len;
 	unsigned int reps, batch;
@@ -377,15 +554,21 @@ struct row {
 	struct stats floor;
 };
 
-static struct row rows[NR_CASES * ARRAY_SIZE(sizes)];
-static unsigned int nr_rows;
+static void report_failure(const struct exporter *exp, const struct row *row,
+			   const char *what)
+{
+	printf("bench: %s: %s %s %zu bytes: %s%s: n/a\n", exp->name,
+	       kind_names[row->kind], case_names[row->c], row->len, what,
+	       strerror(errno));
+}
 
-/* Time @n samples of every exporter (and the floor) on one row. */
+/* Time the samples of every exporter of the row's kind and of the floor. */
 static int run_row(struct row *row)
 {
+	const int *ids = kind_exporters[row->kind];
 	unsigned int n = row->reps, b = row->batch, w = warmup(row->len);
-	struct buf pre[NR_EXPORTERS];
-	bool ok[NR_EXPORTERS], have_pre[NR_EXPORTERS] = { false };
+	struct pre pre[NR_EXPORTERS];
+	bool ok[NR_EXPORTERS] = { false }, have_pre[NR_EXPORTERS] = { false };
 	double *samples[NR_EXPORTERS + 1];
 	unsigned int i, j, k;
 	int ret = 0;
@@ -397,25 +580,34 @@ static int run_row(struct row *row)
 			exit(1);
 		}
 	}
-	for (k = 0; k < NR_EXPORTERS; k++) {
-		struct exporter *exp = &exporters[k];
+	for (i = 0; i < NR_EXPORTERS && ids[i] >= 0; i++) {
+		struct exporter *exp = &exporters[ids[i]];
 
+		k = ids[i];
 		ok[k] = exp->dev >= 0;
 		if (!ok[k] || !case_prealloc(row->c))
 			continue;
-		if (exp->alloc(exp, row->len, &pre[k])) {
-			printf("bench: %s: %s %zu bytes: allocation failed: %s\n",
-			       exp->name, case_names[row->c], row->len,
-			       strerror(errno));
+		if (exp->alloc(exp, row->len, &pre[k].buf)) {
+			report_failure(exp, row, "allocation failed: ");
 			ok[k] = false;
-		} else {
-			have_pre[k] = true;
+			continue;
 		}
+		have_pre[k] = true;
+		if (!case_premap(row->c))
+			continue;
+		pre[k].p = map(pre[k].buf.fd, row->len, &pre[k].resv);
+		if (!pre[k].p) {
+			report_failure(exp, row, "mmap failed: ");
+			ok[k] = false;
+			continue;
+		}
+		touch(pre[k].p, row->len);
 	}
 	for (i = 0; i < w + n; i++) {
+		__u64 t0, t1;
+
 		for (k = 0; k < NR_EXPORTERS; k++) {
 			struct exporter *exp = &exporters[k];
-			__u64 t0, t1;
 
 			if (!ok[k])
 				continue;
@@ -426,35 +618,31 @@ static int run_row(struct row *row)
 			}
 			t1 = now_ns();
 			if (j < b) {
-				printf("bench: %s: %s %zu bytes: %s\n",
-				       exp->name, case_names[row->c], row->len,
-				       strerror(errno));
+				report_failure(exp, row, "");
 				ok[k] = false;
 				continue;
 			}
 			if (i >= w)
 				samples[k][i - w] = (double)(t1 - t0) / b;
 		}
-		if (row->c == ALLOC_FREE) {
-			__u64 t0 = now_ns(), t1;
-
-			for (j = 0; j < b; j++)
-				floor_once(row->len);
-			t1 = now_ns();
-			if (i >= w)
-				samples[NR_EXPORTERS][i - w] = (double)(t1 - t0) / b;
-		}
+		t0 = now_ns();
+		for (j = 0; j < b; j++)
+			floor_once(row->len);
+		t1 = now_ns();
+		if (i >= w)
+			samples[NR_EXPORTERS][i - w] = (double)(t1 - t0) / b;
 	}
 	for (k = 0; k < NR_EXPORTERS; k++) {
 		if (ok[k])
 			summarize(samples[k], n, &row->exp[k]);
-		else if (k == OURS)
+		else if (k == OURS && row->kind == CACHED)
 			ret = -1;
+		if (have_pre[k] && pre[k].p && case_premap(row->c))
+			unmap(pre[k].resv, row->len);
 		if (have_pre[k])
-			exporters[k].free(&exporters[k], &pre[k]);
+			exporters[k].free(&exporters[k], &pre[k].buf);
 	}
-	if (row->c == ALLOC_FREE)
-		summarize(samples[NR_EXPORTERS], n, &row->floor);
+	summarize(samples[NR_EXPORTERS], n, &row->floor);
 	for (k = 0; k <= NR_EXPORTERS; k++)
 		free(samples[k]);
 	return ret;
@@ -473,104 +661,6 @@ static const char *size_name(size_t len)
 	return p;
 }
 
-/* @ns in a unit that leaves 3 significant digits */
-static const char *time_name(const struct stats *s)
-{
-	static char buf[8][16];
-	static unsigned int i;
-	char *p = buf[i++ % 8];
-	double t;
-
-	if (!s->valid)
-		return "n/a";
-	t = s->med;
-	if (t < 1e3)
-		snprintf(p, 16, "%.0fns", t);
-	else if (t < 1e6)
-		snprintf(p, 16, "%.3gus", t / 1e3);
-	else if (t < 1e9)
-		snprintf(p, 16, "%.3gms", t / 1e6);
-	else
-		snprintf(p, 16, "%.3gs", t / 1e9);
-	return p;
-}
-
-/* The floor of a row: the memset of the same size */
-static const struct stats *floor_of(size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_rows; i++)
-		if (rows[i].c == ALLOC_FREE && rows[i].len == len)
-			return &rows[i].floor;
-	return NULL;
-}
-
-/* The faster peer of a row, or -1 if none ran. */
-static int best_peer(const struct row *row)
-{
-	int k, best = -1;
-
-	for (k = OURS + 1; k < NR_EXPORTERS; k++)
-		if (row->exp[k].valid &&
-		    (best < 0 || row->exp[k].med < row->exp[best].med))
-			best = k;
-	return best;
-}
-
-static double ratio_peer(const struct row *row)
-{
-	int p = best_peer(row);
-
-	if (p < 0 || !row->exp[OURS].valid)
-		return NAN;
-	return row->exp[OURS].med / row->exp[p].med;
-}
-
-static double ratio_floor(const struct row *row)
-{
-	const struct stats *f = floor_of(row->len);
-
-	if (!f || !f->valid || !row->exp[OURS].valid)
-		return NAN;
-	return row->exp[OURS].med / f->med;
-}
-
-static struct row *find_row(enum bench_case c, size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_rows; i++)
-		if (rows[i].c == c && rows[i].len == len)
-			return &rows[i];
-	return NULL;
-}
-
-static void print_table(void)
-{
-	unsigned int i, k;
-
-	printf("bench: %-12s %4s %9s %9s %9s %9s %7s %9s %10s\n",
-	       "case", "size", "ours", "system", "udmabuf", "floor",
-	       "ours IQR", "ours/peer", "ours/floor");
-	for (i = 0; i < nr_rows; i++) {
-		const struct row *row = &rows[i];
-		const struct stats *o = &row->exp[OURS];
-		char iqr[16] = "n/a";
-
-		if (o->valid)
-			snprintf(iqr, sizeof(iqr), "%.0f%%",
-				 100 * (o->q3 - o->q1) / o->med);
-		printf("bench: %-12s %4s", case_names[row->c],
-		       size_name(row->len));
-		for (k = 0; k < NR_EXPORTERS; k++)
-			printf(" %9s", time_name(&row->exp[k]));
-		printf(" %9s %8s %8.3gx %9.3gx\n",
-		       time_name(floor_of(row->len)), iqr,
-		       ratio_peer(row), ratio_floor(row));
-	}
-}
-
 static void csv_stats(const struct stats *s)
 {
 	if (s->valid)
@@ -580,118 +670,108 @@ static void csv_stats(const struct stats *s)
 		printf(",NaN,NaN,NaN,NaN,NaN");
 }
 
-static void print_csv(void)
+static void csv_header(void)
 {
-	static const char * const cols[] = { "ours", "system", "udmabuf", "floor" };
-	unsigned int i, k;
+	unsigned int k;
 
-	printf("bench-csv: case,size_bytes,label,reps,batch");
-	for (k = 0; k < ARRAY_SIZE(cols); k++)
+	printf("bench-csv: kind,case,size_bytes,label,reps,batch");
+	for (k = 0; k <= NR_EXPORTERS; k++) {
+		const char *name = k < NR_EXPORTERS ? exporters[k].name : "floor";
+
 		printf(",%s_median_ns,%s_min_ns,%s_q1_ns,%s_q3_ns,%s_max_ns",
-		       cols[k], cols[k], cols[k], cols[k], cols[k]);
-	printf(",ours_per_best_peer,ours_per_floor\n");
-	for (i = 0; i < nr_rows; i++) {
-		const struct row *row = &rows[i];
-
-		printf("bench-csv: %s,%zu,%s %s,%u,%u", case_names[row->c],
-		       row->len, case_names[row->c], size_name(row->len),
-		       row->reps, row->batch);
-		for (k = 0; k < NR_EXPORTERS; k++)
-			csv_stats(&row->exp[k]);
-		csv_stats(floor_of(row->len));
-		printf(",%.3f,%.3f\n", ratio_peer(row), ratio_floor(row));
+		       name, name, name, name, name);
 	}
-}
-
-/* "bench: target: WHAT: " and the verdict, as printf */
-static void verdict(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("bench: target: %s: ", what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
 	putchar('\n');
 }
 
-/* The targets of issue 5, each met or missed and by how much. */
-static void print_targets(void)
+static void csv_row(const struct row *row)
 {
-	static const size_t touch_sizes[] = { SZ_16M, SZ_64M };
-	unsigned int i, k, missed = 0, n = 0;
-	const struct row *row;
-	char what[80];
-	bool all;
-	double r;
+	unsigned int k;
 
-	for (i = 0; i < nr_rows; i++) {
-		r = ratio_peer(&rows[i]);
-		if (isnan(r))
-			continue;
-		n++;
-		missed += r > 1.0;
-	}
-	verdict("ours <= 1.0x the best peer on every row", "%s on %u of %u rows",
-		missed ? "MISSED" : "met", missed ? missed : n, n);
-	for (i = 0; i < nr_rows; i++) {
-		row = &rows[i];
-		r = ratio_peer(row);
-		if (isnan(r) || r <= 1.0)
-			continue;
-		printf("bench:   missed: %s %s: %.2fx %s (%.0f%% slower)\n",
-		       case_names[row->c], size_name(row->len), r,
-		       exporters[best_peer(row)].name, 100 * (r - 1));
-	}
+	printf("bench-csv: %s,%s,%zu,%s%s%s %s,%u,%u", kind_names[row->kind],
+	       case_names[row->c], row->len,
+	       row->kind == CACHED ? "" : kind_names[row->kind],
+	       row->kind == CACHED ? "" : " ", case_names[row->c],
+	       size_name(row->len), row->reps, row->batch);
+	for (k = 0; k < NR_EXPORTERS; k++)
+		csv_stats(&row->exp[k]);
+	csv_stats(&row->floor);
+	putchar('\n');
+}
 
-	for (i = 0; i < ARRAY_SIZE(touch_sizes); i++) {
-		snprintf(what, sizeof(what),
-			 "alloc_touch %s >= 2x faster than the system heap",
-			 size_name(touch_sizes[i]));
-		row = find_row(ALLOC_TOUCH, touch_sizes[i]);
-		if (!row || !row->exp[OURS].valid || !row->exp[SYSTEM].valid) {
-			verdict(what, "n/a");
-			continue;
+/*
+ * Reserve huge pages for udmabuf-huge: two buffers of the largest size
+ * (the one allocated beforehand and the one allocated per sample).
+ */
+static void reserve_huge_pages(size_t largest)
+{
+	char line[128];
+	FILE *f;
+	long want = 0, got = 0;
+
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Hugepagesize: %zu kB", &huge_page_size) == 1)
+			huge_page_size <<= 10;
+	if (f)
+		fclose(f);
+	if (huge_page_size)
+		want = 2 * ((largest + huge_page_size - 1) / huge_page_size);
+	f = fopen("/proc/sys/vm/nr_hugepages", "w");
+	if (f) {
+		fprintf(f, "%ld\n", want);
+		fclose(f);
+	}
+	f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	if (!f || fscanf(f, "%ld", &got) != 1)
+		got = 0;
+	if (f)
+		fclose(f);
+	printf("bench: huge pages of %zu KiB: %ld reserved of %ld wanted\n",
+	       huge_page_size >> 10, got, want);
+	if (!got) {
+		printf("bench: udmabuf-huge: no huge pages (CONFIG_HUGETLBFS=n?): n/a\n");
+		exporters[UDMABUF_HUGE].dev = -1;
+	}
+}
+
+static void open_exporters(void)
+{
+	unsigned int i, k;
+
+	for (k = 0; k < NR_EXPORTERS; k++) {
+		struct exporter *exp = &exporters[k];
+
+		if (k == VGEM) {
+			exp->dev = open_vgem();
+		} else if (k == CMA) {
+			for (i = 0; i < ARRAY_SIZE(cma_heaps); i++) {
+				exp->path = cma_heaps[i];
+				exp->dev = open(exp->path, O_RDWR | O_CLOEXEC);
+				if (exp->dev >= 0)
+					break;
+			}
+		} else {
+			exp->dev = open(exp->path, O_RDWR | O_CLOEXEC);
 		}
-		r = row->exp[SYSTEM].med / row->exp[OURS].med;
-		verdict(what, "%s (system heap / ours = %.2f%s)",
-			r >= 2 ? "met" : "MISSED", r, r >= 2 ? "" : ", needs >= 2");
+		if (exp->dev < 0)
+			printf("bench: %s: cannot open %s: %s: n/a\n", exp->name,
+			       exp->path ? exp->path : "vgem's /dev/dri/card*",
+			       strerror(errno));
+		else
+			printf("bench: %s: %s\n", exp->name,
+			       exp->path ? exp->path : "vgem's /dev/dri/card*");
 	}
-
-	row = find_row(ALLOC_FREE, SZ_64M);
-	r = row ? ratio_floor(row) : NAN;
-	snprintf(what, sizeof(what), "alloc_free 64M within 1.25x of the memset floor");
-	if (isnan(r))
-		verdict(what, "n/a");
-	else
-		verdict(what, "%s (%.2fx the floor%s)", r <= 1.25 ? "met" : "MISSED",
-			r, r <= 1.25 ? "" : ", needs <= 1.25x");
-
-	snprintf(what, sizeof(what), "alloc_free 4K faster than the system heap and udmabuf");
-	row = find_row(ALLOC_FREE, SZ_4K);
-	if (!row || !row->exp[OURS].valid) {
-		verdict(what, "n/a");
-		return;
-	}
-	printf("bench: target: %s:", what);
-	all = true;
-	for (k = SYSTEM; k < NR_EXPORTERS; k++) {
-		if (!row->exp[k].valid)
-			continue;
-		r = row->exp[OURS].med / row->exp[k].med;
-		all = all && r < 1.0;
-		printf(" %.2fx %s,", r, exporters[k].name);
-	}
-	printf(" %s\n", all ? "met" : "MISSED");
 }
 
 int main(int argc, char **argv)
 {
 	struct utsname uts;
-	unsigned int i, k;
+	size_t largest = SZ_64M;
+	unsigned int i, k, s, nr_rows = 0;
+	struct row row;
 	__u64 start;
 	int opt, ret = 0;
-	char *p;
 
 	while ((opt = getopt(argc, argv, "r:")) != -1) {
 		if (opt == 'r')
@@ -707,49 +787,56 @@ int main(int argc, char **argv)
 	printf("bench: kernel %s %s, %ld CPUs, %ld MiB RAM, page %zu\n",
 	       uts.release, uts.machine, sysconf(_SC_NPROCESSORS_ONLN),
 	       (long)(sysconf(_SC_PHYS_PAGES) * page_size >> 20), page_size);
+	/* 256 MiB rows where a buffer, the floor and two more fit 4 times */
+	if ((size_t)sysconf(_SC_AVPHYS_PAGES) * page_size >= 4 * 4 * SZ_256M)
+		largest = SZ_256M;
+	else
+		printf("bench: less than 4 GiB free: no 256M rows\n");
 
-	for (k = 0; k < NR_EXPORTERS; k++) {
-		exporters[k].dev = open(exporters[k].path, O_RDWR | O_CLOEXEC);
-		if (exporters[k].dev < 0)
-			printf("bench: %s: cannot open %s: %s: n/a\n",
-			       exporters[k].name, exporters[k].path,
-			       strerror(errno));
-	}
+	open_exporters();
 	ours_dev = exporters[OURS].dev;
 	if (ours_dev < 0)
 		return 1;
+	reserve_huge_pages(largest);
 
-	floor_mem = mmap(NULL, SZ_64M, PROT_READ | PROT_WRITE,
+	floor_mem = mmap(NULL, SZ_256M, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (floor_mem == MAP_FAILED) {
 		perror("mmap");
 		return 1;
 	}
-	for (p = floor_mem; p < floor_mem + SZ_64M; p += page_size)
-		*p = 1;
+	touch(floor_mem, SZ_256M);
 
+	csv_header();
 	start = now_ns();
-	for (i = 0; i < NR_CASES; i++) {
-		for (k = 0; k < ARRAY_SIZE(sizes); k++) {
-			struct row *row = &rows[nr_rows++];
-			__u64 t0 = now_ns();
+	for (k = 0; k < NR_KINDS; k++) {
+		for (i = 0; kind_cases[k][i] != NR_CASES; i++) {
+			for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+				enum bench_case c = kind_cases[k][i];
+				__u64 t0 = now_ns();
 
-			row->c = i;
-			row->len = sizes[k];
-			row->reps = reps(sizes[k]);
-			row->batch = batch(sizes[k]);
-			if (run_row(row))
-				ret = 1;
-			printf("bench: %s %s: %u samples of %u after %u warm-up, %.1f s\n",
-			       case_names[i], size_name(sizes[k]), row->reps,
-			       row->batch, warmup(sizes[k]),
-			       (now_ns() - t0) / 1e9);
+				if (sizes[s] > largest ||
+				    (sizes[s] > SZ_64M && c != ALLOC_FREE &&
+				     c != ALLOC_TOUCH))
+					continue;
+				memset(&row, 0, sizeof(row));
+				row.kind = k;
+				row.c = c;
+				row.len = sizes[s];
+				row.reps = reps(sizes[s]);
+				row.batch = batch(sizes[s]);
+				if (run_row(&row))
+					ret = 1;
+				csv_row(&row);
+				nr_rows++;
+				printf("bench: %s %s %s: %u samples of %u after %u warm-up, %.1f s\n",
+				       kind_names[k], case_names[c],
+				       size_name(sizes[s]), row.reps, row.batch,
+				       warmup(sizes[s]), (now_ns() - t0) / 1e9);
+			}
 		}
 	}
-	printf("bench: all rows in %.1f s; medians, IQR = (q3 - q1) / median\n",
-	       (now_ns() - start) / 1e9);
-	print_table();
-	print_csv();
-	print_targets();
+	printf("bench: %u rows in %.1f s; medians, quartiles, in ns\n",
+	       nr_rows, (now_ns() - start) / 1e9);
 	return ret;
 }

@@ -3,23 +3,31 @@
 #
 # bench.sh OBJDIR ARCH INITRD LOGDIR NAME
 #
-# Benchmark the exporter against the system heap and udmabuf in the test
-# guest (issue 5; outside the patch series):
+# Benchmark the exporter against every in-tree peer that does the same
+# job (issue 17; outside the patch series) in the test guest:
 #   1. build bench/dmabuf_bench.c statically against OBJDIR's installed
 #      UAPI headers (OBJDIR/usr/include, from build.sh's headers_install),
 #      with configs/qemu-ARCH's CROSS_COMPILE if any, into OBJDIR/bench;
 #   2. pack INITRD with it (mkinitramfs.sh, BENCH=...): /init runs it
 #      instead of the kselftests;
-#   3. boot it with run-vm.sh (same kernel, QEMU settings and accelerator
-#      choice as the tests; ACCEL, TIMEOUT from the environment), console
-#      in LOGDIR/bench-console-NAME.log, verdict (the program's exit code,
-#      splats, KUnit at boot) in LOGDIR/bench-result-NAME;
-#   4. from the console: LOGDIR/bench-NAME.csv (one line per row: median,
-#      min, quartiles, max of each exporter and of the memset floor, in ns,
-#      and the ratios), LOGDIR/bench-NAME.txt (how it was run, the table
-#      and the targets of issue 5) and LOGDIR/bench-NAME.png (gnuplot,
-#      bench/bench.gp); the table and the targets are printed last.
-# A missed target is reported, not a failure: the exit code is run-vm.sh's.
+#   3. boot it BENCH_RUNS times (default 3) with run-vm.sh (same kernel,
+#      QEMU settings and accelerator choice as the tests; ACCEL, TIMEOUT
+#      from the environment), with cma=768M on the command line for the
+#      CMA heap; consoles in LOGDIR/bench-console-NAME-RUN.log, verdicts
+#      (the program's exit code, splats, KUnit at boot) in
+#      LOGDIR/bench-result-NAME-RUN;
+#   4. scripts/bench-report.py: from the boots' CSVs, LOGDIR/bench-NAME.csv
+#      (a line per row: each exporter's median, ours' IQR, ours / the best
+#      peer and / the memset floor, and the spread of the ratio over the
+#      boots), LOGDIR/bench-NAME.txt (how it was run, the table and the
+#      targets) and LOGDIR/bench-NAME.png (gnuplot, bench/bench.gp); the
+#      table and the targets are printed last.
+# BENCH_MODE=icount (default) or wall: with TCG, icount runs QEMU with
+# "-icount shift=0,sleep=off", so the guest's clock counts its
+# instructions (1 ns each) and load on the host drops out of the numbers;
+# wall is the plain, wall-clock TCG guest.  KVM ignores it.
+# A missed target is reported, not a failure: the exit code is the first
+# failing boot's run-vm.sh's.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -31,8 +39,14 @@ load_qemu_config "$top" "$arch"
 [ -d "$obj/usr/include/linux" ] || die "no headers in $obj/usr/include: run make build first"
 command -v gnuplot > /dev/null || die "no gnuplot: run make deps"
 
-console=$logdir/bench-console-$name.log
-result=$logdir/bench-result-$name
+runs=${BENCH_RUNS:-3}
+mode=${BENCH_MODE:-icount}
+case "$runs" in ''|*[!0-9]*|0) die "BENCH_RUNS must be a positive number, not $runs" ;; esac
+case "$mode" in
+icount) tcg_args="-icount shift=0,sleep=off" ;;
+wall) tcg_args='' ;;
+*) die "BENCH_MODE must be icount or wall, not $mode" ;;
+esac
 base=$logdir/bench-$name
 mkdir -p "$obj/bench" "$logdir"
 
@@ -46,13 +60,24 @@ msg "building $bin"
 
 BENCH=$bin "$top/scripts/mkinitramfs.sh" "$obj" "$initrd" "$arch"
 
-rc=0
-"$top/scripts/run-vm.sh" "$obj" "$initrd" "$arch" "$console" "$result" || rc=$?
-
-# The accelerator and the guest's time, from run-vm.sh's result file.
-accel='' guest_seconds=''
-[ ! -f "$result" ] || read_result "$result"
-secs=$guest_seconds
+rc=0 csvs=() secs=() accel=''
+for ((run = 1; run <= runs; run++)); do
+	console=$logdir/bench-console-$name-$run.log
+	result=$logdir/bench-result-$name-$run
+	msg "boot $run of $runs ($mode)"
+	r=0
+	KCMDLINE="cma=768M${KCMDLINE:+ $KCMDLINE}" TCG_ARGS=$tcg_args \
+		"$top/scripts/run-vm.sh" "$obj" "$initrd" "$arch" "$console" "$result" || r=$?
+	[ "$rc" -ne 0 ] || rc=$r
+	# The accelerator and the guest's time, from run-vm.sh's result file.
+	guest_seconds=''
+	[ ! -f "$result" ] || read_result "$result"
+	secs+=("${guest_seconds:-?}")
+	tr -d '\r' < "$console" | sed -n 's/^bench-csv: //p' > "$base-$run.csv"
+	[ "$(wc -l < "$base-$run.csv")" -gt 1 ] || die "no results in $console"
+	csvs+=("$base-$run.csv")
+done
+[ "$accel" = tcg ] || mode=''
 if [ "$accel" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
 release=$(sed -n 's/^bench: kernel \([^ ]*\) .*/\1/p' "$console" | tr -d '\r' | head -n 1)
 # The Debian source package the tree came from (get-tree.sh), recorded in
@@ -67,16 +92,16 @@ for d in "$(git -C "$obj/source" rev-parse --absolute-git-dir 2> /dev/null)" \
 done
 head=$(git -C "$obj/source" log -1 --format='%h %s' 2> /dev/null || echo unknown)
 
-tr -d '\r' < "$console" | sed -n 's/^bench-csv: //p' > "$base.csv"
-[ "$(wc -l < "$base.csv")" -gt 1 ] || die "no results in $console"
 {
 	echo "kernel: $release ($tree; series up to: $head)"
-	echo "guest: $arch, $QEMU_MACHINE, -cpu $cpu, $QEMU_MEM, $QEMU_SMP CPUs, accelerator ${accel:-unknown}; guest ran ${secs:-?} s"
+	echo "guest: $arch, $QEMU_MACHINE, -cpu $cpu, $QEMU_MEM, $QEMU_SMP CPUs, cma=768M, accelerator ${accel:-unknown}${mode:+, $mode mode}; $runs boot(s), guest ran ${secs[*]} s"
+	echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	tr -d '\r' < "$console" | sed -n 's/^bench: //p'
+	python3 "$top/scripts/bench-report.py" "$base.csv" "${csvs[@]}"
 } > "$base.txt"
 
-gnuplot -e "csv='$base.csv'; png='$base.png'; subtitle='Linux $release, $arch guest ($QEMU_MEM, $QEMU_SMP CPUs, ${accel:-unknown}), $(date -u +%Y-%m-%d)'" \
+gnuplot -e "csv='$base.csv'; png='$base.png'; subtitle='Linux $release, $arch guest ($QEMU_MEM, $QEMU_SMP CPUs, ${accel:-unknown}${mode:+ $mode}), $runs boot(s), $(date -u +%Y-%m-%d)'" \
 	"$top/bench/bench.gp"
 
 echo

@@ -58,12 +58,16 @@ if [ -n "$bench" ]; then
 echo "TAP version 13"
 echo "1..1"
 echo "# selftests: bench: $name"
+# The program's own result as nested KTAP, one case (parse-log.sh checks it)
+echo "# 1..1"
 cd /bench
 ./$name
 rc=\$?
 if [ \$rc -eq 0 ]; then
+	echo "# ok 1 $name"
 	echo "ok 1 selftests: bench: $name"
 else
+	echo "# not ok 1 $name # exit code \$rc"
 	echo "not ok 1 selftests: bench: $name # exit code \$rc"
 fi
 EOF

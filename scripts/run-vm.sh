@@ -24,7 +24,9 @@
 #                       killed after it and the run fails (exit 1), even
 #                       if every test had reported;
 #   KCMDLINE=ARGS       appended to the kernel command line of
-#                       configs/qemu-ARCH (make test-debug: panic_on_warn=1).
+#                       configs/qemu-ARCH (make test-debug: panic_on_warn=1);
+#   TCG_ARGS=ARGS       extra QEMU arguments (word-split) for a TCG boot
+#                       only (make bench: "-icount shift=0,sleep=off").
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -102,6 +104,8 @@ boot() {
 		   -serial stdio)
 	# shellcheck disable=SC2206
 	cmd+=($QEMU_EXTRA)
+	# shellcheck disable=SC2206
+	[ "$a" = kvm ] || cmd+=(${TCG_ARGS:-})
 	msg "booting with $a: ${cmd[*]}"
 	exec {qfd}< <(exec "${cmd[@]}" < /dev/null)
 	qpid=$!
