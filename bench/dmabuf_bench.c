@@ -766,10 +766,10 @@ static void open_exporters(void)
 }
 
 /*
- * Run on CPU 0 only, so that every boot runs the program on the same CPU
- * with the same per-CPU state (the page allocator's per-CPU lists,
- * memcg's per-CPU charge stock).  Unpinned, three icount boots gave ours
- * alloc_free 4K at 1.365, 1.533 and 1.400 times the system heap.
+ * Run on CPU 0 only: where the scheduler puts the program is then not
+ * one more thing a boot decides.  It is not what moves alloc_free 4K
+ * between boots: three icount boots gave ours / the system heap 1.365,
+ * 1.533 and 1.400 unpinned, and 1.531, 1.531 and 1.400 pinned.
  */
 static void pin_to_cpu0(void)
 {
