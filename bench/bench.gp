@@ -24,6 +24,7 @@ set output png
 set termoption noenhanced
 set datafile separator ','
 set datafile missing 'NaN'
+set datafile columnheaders
 
 set multiplot layout 2,1 title "dma-buf exporters: ours vs every in-tree peer doing the same job\n".subtitle
 
@@ -54,7 +55,7 @@ set size 1,0.34
 set origin 0,0
 set style histogram errorbars gap 1 lw 1
 set ylabel "ours / best peer"
-set yrange [0.1:*]
+set yrange [0.001:*]
 set key top left
 set xtics rotate by -40 left font ",8"
 plot csv using 15:17:18:xtic(4) title "ours / best peer (median of the boots, whiskers: lowest and highest boot; < 1 is faster)" lc rgb "#1f77b4", \

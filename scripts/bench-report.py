@@ -46,6 +46,10 @@ def load(path):
         return list(csv.DictReader(f))
 
 
+def csv_num(v, f='.4f'):
+    return 'NaN' if math.isnan(v) else format(v, f)
+
+
 def fmt_time(ns):
     if math.isnan(ns):
         return 'n/a'
@@ -121,16 +125,15 @@ def main():
             rp = row['ours_per_peer_runs']
             w.writerow([row['kind'], row['case'], row['size_bytes'],
                         row['label'], row['runs']] +
-                       [f'{v:.0f}' if not math.isnan(v) else 'NaN'
-                        for v in vals] +
-                       [f'{row["floor"]:.0f}', f'{row["ours_iqr"]:.4f}',
-                        row['best_peer'],
-                        f'{row["ours_per_peer"]:.4f}',
-                        f'{row["ours_per_peer_spread"]:.4f}',
-                        f'{min(rp):.4f}' if rp else 'NaN',
-                        f'{max(rp):.4f}' if rp else 'NaN',
-                        f'{row["ours_per_floor"]:.4f}',
-                        f'{row["ours_per_floor_spread"]:.4f}'])
+                       [csv_num(v, '.0f') for v in vals] +
+                       [csv_num(row['floor'], '.0f'),
+                        csv_num(row['ours_iqr']), row['best_peer'],
+                        csv_num(row['ours_per_peer']),
+                        csv_num(row['ours_per_peer_spread']),
+                        csv_num(min(rp)) if rp else 'NaN',
+                        csv_num(max(rp)) if rp else 'NaN',
+                        csv_num(row['ours_per_floor']),
+                        csv_num(row['ours_per_floor_spread'])])
 
     print(f'{len(runs)} boot(s); medians of the boots\' medians; ours IQR: '
           'the largest (q3 - q1) / median; spread: max |ratio - median '
