@@ -638,7 +638,7 @@ static int run_row(struct row *row)
 			summarize(samples[k], n, &row->exp[k]);
 		else if (k == OURS && row->kind == CACHED)
 			ret = -1;
-		if (have_pre[k] && pre[k].p && case_premap(row->c))
+		if (have_pre[k] && case_premap(row->c) && pre[k].p)
 			unmap(pre[k].resv, row->len);
 		if (have_pre[k])
 			exporters[k].free(&exporters[k], &pre[k].buf);

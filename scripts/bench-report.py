@@ -104,8 +104,9 @@ def main():
             r = statistics.median(rs) if rs else math.nan
             row[f'ours_per_{what}'] = r
             row[f'ours_per_{what}_runs'] = rs
+            # One boot has no spread
             row[f'ours_per_{what}_spread'] = (
-                max(abs(x - r) / r for x in rs) if rs else math.nan)
+                max(abs(x - r) / r for x in rs) if len(rs) > 1 else math.nan)
         rows.append(row)
 
     names = COLUMNS
