@@ -252,8 +252,8 @@ enum {
 };
 
 /*
- * The CMA heap is named after its area: "default_cma_region" since 6.17,
- * "reserved" before (the default area's name); the first that opens.
+ * The CMA heap of the default area: "default_cma_region" on 7.3 (the
+ * heap's DEFAULT_CMA_NAME), "reserved" on 6.12 (the area's own name).
  */
 static const char * const cma_heaps[] = {
 	"/dev/dma_heap/default_cma_region", "/dev/dma_heap/reserved",
