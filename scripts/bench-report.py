@@ -82,8 +82,8 @@ def main():
         row = {'kind': kind, 'case': key[1], 'size_bytes': int(key[2]),
                'label': samples[0]['label'], 'runs': len(samples)}
 
-        def med(name, stat='median'):
-            v = [num(s[f'{name}_{stat}_ns']) for s in samples]
+        def med(name):
+            v = [num(s[f'{name}_median_ns']) for s in samples]
             v = [x for x in v if not math.isnan(x)]
             return statistics.median(v) if len(v) == len(samples) else math.nan
 
