@@ -24,6 +24,12 @@ FORCE   := 0
 # DEBUG=1: a debug kernel (configs/debug.config on top of the rest) in
 # build directories and logs of its own; "make test-debug" sets it.
 DEBUG   := 0
+# PROFILE=1: the benchmark's kernel with the ftrace function profiler
+# (configs/profile.config), in a build directory of its own; with
+# BENCH_PROFILE=CASE[,CASE...] (bench/dmabuf_bench.c's case names, or
+# all) make bench profiles those rows instead of timing every row.
+PROFILE := 0
+BENCH_PROFILE := all
 TIMEOUT := 1200
 KSFT_ARGS :=
 # make bench: boots whose ratios are combined, and the TCG clock (icount:
@@ -48,6 +54,10 @@ ifeq ($(DEBUG),1)
 FLAVOR  := -debug
 EXTRA_CONFIG := $(TOP)/configs/debug.config
 KCMDLINE := panic_on_warn=1
+else ifeq ($(PROFILE),1)
+FLAVOR  := -profile
+EXTRA_CONFIG := $(TOP)/configs/profile.config
+KCMDLINE := bench_profile=$(BENCH_PROFILE)
 else
 FLAVOR  :=
 EXTRA_CONFIG :=
@@ -162,7 +172,7 @@ vng: apply
 # it never clobbers the tests'; missed speed targets are reported, not a
 # failure.  BENCH_RUNS boots (default 3), BENCH_MODE=icount|wall (TCG).
 bench: build
-	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) BENCH_RUNS=$(BENCH_RUNS) BENCH_MODE=$(BENCH_MODE) $(S)/bench.sh $(BUILD) $(ARCH) $(OUT)/initramfs-bench-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz $(LOGDIR) $(KERNEL)-$(ARCH)$(FLAVOR)
+	@ACCEL=$(ACCEL) TIMEOUT=$(TIMEOUT) KCMDLINE="$(KCMDLINE)" BENCH_RUNS=$(BENCH_RUNS) BENCH_MODE=$(BENCH_MODE) $(S)/bench.sh $(BUILD) $(ARCH) $(OUT)/initramfs-bench-$(KERNEL)-$(ARCH)$(FLAVOR).cpio.gz $(LOGDIR) $(KERNEL)-$(ARCH)$(FLAVOR)
 
 # The mutation check of issue 14 (mutants/exporter.txt): each one-line
 # break of the driver built, booted and run in a worktree and build of its
@@ -249,7 +259,8 @@ help:
 ##                  dir, then "N passed, N failed, N skipped"
 ##   bench          time ours vs every in-tree peer in the guest, BENCH_RUNS
 ##                  boots (3), BENCH_MODE=icount|wall: table and spread,
-##                  out/log/bench-$(KERNEL)-$(ARCH).{csv,txt,png}
+##                  out/log/bench-$(KERNEL)-$(ARCH).{csv,txt,png};
+##                  KCMDLINE=bench_rows=CASE[:SIZE],... only those rows
 ##   mutants        the mutation check: each mutant of mutants/exporter.txt
 ##                  built, booted and run (out/mutants); table of killed and
 ##                  survived in out/log/mutants-$(KERNEL)-$(ARCH).txt
@@ -272,6 +283,9 @@ help:
 ##   TEST_CHECK=0   make test without the check stage
 ##   FORCE=1        let apply/distclean discard unexported work in out/work
 ##   DEBUG=1        build, boot and log the debug kernel (what test-debug does)
+##   PROFILE=1 BENCH_PROFILE=CASE[:SIZE],...  make bench on a kernel with the
+##                  ftrace function profiler: those rows profiled, not timed
+##                  (out/log/bench-$(KERNEL)-$(ARCH)-profile-profile-N.txt)
 ##   KCMDLINE=      more guest kernel command line (DEBUG=1: panic_on_warn=1)
 ##   REV=HEAD FRESH_CMD="...make test"  what fresh-check runs
 ##   MUTANT_TIMEOUT=240 ONLY=name,name  make mutants: seconds per guest run,

@@ -53,6 +53,18 @@
  * Usage: dmabuf_bench [-r REPS]  (REPS: samples per exporter and row,
  * instead of the default that depends on the size, see reps()).
  * Exits 1 if our cached buffers fail; a missing peer is reported as n/a.
+ *
+ * With bench_rows=ROWS in the environment (the guest's command line puts
+ * it there: make bench KCMDLINE=bench_rows=ROWS), ROWS being all or a
+ * comma-separated list of CASE or CASE:SIZE (alloc_free:4K), only those
+ * rows run, of every kind.
+ *
+ * Profile mode (make bench PROFILE=1): with bench_profile=ROWS, the
+ * chosen rows are not timed but profiled: for each exporter of the row in
+ * turn, the same operations as the samples run under the ftrace
+ * function profiler (CONFIG_FUNCTION_PROFILER), and the PROFILE_LINES
+ * functions that took the most time (callees included) on CPU 0, where
+ * the program is pinned, are printed as "bench-prof: ".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +79,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include <drm/drm.h>
@@ -563,6 +577,170 @@ static void report_failure(const struct exporter *exp, const struct row *row,
 	       strerror(errno));
 }
 
+static const char *size_name(size_t len)
+{
+	static char s[4][16];
+	static unsigned int i;
+	char *p = s[i++ % 4];
+
+	if (len >= SZ_1M)
+		snprintf(p, 16, "%zuM", len >> 20);
+	else
+		snprintf(p, 16, "%zuK", len >> 10);
+	return p;
+}
+
+#define TRACEFS		"/sys/kernel/tracing"
+#define PROFILE_LINES	250
+
+static const char *profile_rows;	/* bench_profile=, NULL: time rows */
+static const char *only_rows;		/* bench_rows=, NULL: every row */
+
+/* Is row (@c, @len) in @rows, a list of all, CASE or CASE:SIZE? */
+static bool row_listed(const char *rows, enum bench_case c, size_t len)
+{
+	char *list = strdup(rows), *tok, *save, *size;
+	bool want = false;
+
+	for (tok = strtok_r(list, ",", &save); tok && !want;
+	     tok = strtok_r(NULL, ",", &save)) {
+		size = strchr(tok, ':');
+		if (size)
+			*size++ = '\0';
+		want = (!strcmp(tok, "all") || !strcmp(tok, case_names[c])) &&
+		       (!size || !strcmp(size, size_name(len)));
+	}
+	free(list);
+	return want;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static bool profile_setup(void)
+{
+	struct stat st;
+
+	if (stat(TRACEFS "/function_profile_enabled", &st) &&
+	    mount("tracefs", TRACEFS, "tracefs", 0, NULL)) {
+		perror("bench: mount tracefs");
+		return false;
+	}
+	if (stat(TRACEFS "/function_profile_enabled", &st)) {
+		printf("bench: no function profiler: build with make bench PROFILE=1\n");
+		return false;
+	}
+	if (write_file(TRACEFS "/function_profile_enabled", "1")) {
+		perror("bench: function_profile_enabled");
+		return false;
+	}
+	return true;
+}
+
+/* One function's line of trace_stat/function0 */
+struct prof_fn {
+	char name[96];
+	unsigned long hits;
+	double us;
+};
+
+static int cmp_prof_name(const void *a, const void *b)
+{
+	return strcmp(((const struct prof_fn *)a)->name,
+		      ((const struct prof_fn *)b)->name);
+}
+
+static int cmp_prof_us(const void *a, const void *b)
+{
+	double x = ((const struct prof_fn *)a)->us;
+	double y = ((const struct prof_fn *)b)->us;
+
+	return x > y ? -1 : x < y;
+}
+
+/* Read trace_stat/function0 into *@fns, sorted by name; the count. */
+static size_t profile_read(struct prof_fn **fns)
+{
+	size_t n = 0, cap = 0;
+	char line[256];
+	FILE *f = fopen(TRACEFS "/trace_stat/function0", "r");
+
+	*fns = NULL;
+	if (!f) {
+		perror("bench: trace_stat/function0");
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct prof_fn fn;
+
+		if (sscanf(line, " %95s %lu %lf", fn.name, &fn.hits, &fn.us) != 3)
+			continue;	/* the header, its underline */
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			*fns = realloc(*fns, cap * sizeof(**fns));
+			if (!*fns) {
+				perror("realloc");
+				exit(1);
+			}
+		}
+		(*fns)[n++] = fn;
+	}
+	fclose(f);
+	qsort(*fns, n, sizeof(**fns), cmp_prof_name);
+	return n;
+}
+
+/*
+ * Profile @n batches of @b operations of @exp on the row's job: the
+ * difference of two snapshots of the profile, which stays on from
+ * profile_setup() to the end (turning it off and on again hung the
+ * 7.3-rc7 guest under TCG).  The first snapshot's own reading adds
+ * seq_file functions to the difference.
+ */
+static void profile_exporter(struct row *row, struct exporter *exp,
+			     struct pre *pre, unsigned int n, unsigned int b)
+{
+	struct prof_fn *before, *after, *old;
+	size_t nb, na, k;
+	unsigned int i;
+
+	nb = profile_read(&before);
+	for (i = 0; i < n * b; i++) {
+		if (run_once(row->c, exp, row->len, pre)) {
+			report_failure(exp, row, "");
+			break;
+		}
+	}
+	na = profile_read(&after);
+	for (k = 0; k < na; k++) {
+		old = nb ? bsearch(&after[k], before, nb, sizeof(*before),
+				   cmp_prof_name) : NULL;
+		if (old) {
+			after[k].hits -= old->hits;
+			after[k].us -= old->us;
+		}
+	}
+	qsort(after, na, sizeof(*after), cmp_prof_us);
+	printf("bench-prof: %s %s %s %s: %u operations; function hits us\n",
+	       kind_names[row->kind], case_names[row->c], size_name(row->len),
+	       exp->name, i);
+	for (k = 0; k < na && k < PROFILE_LINES; k++)
+		printf("bench-prof: %s %s %s %s: %-40s %8lu %12.1f\n",
+		       kind_names[row->kind], case_names[row->c],
+		       size_name(row->len), exp->name, after[k].name,
+		       after[k].hits, after[k].us);
+	free(before);
+	free(after);
+}
+
 /* Time the samples of every exporter of the row's kind and of the floor. */
 static int run_row(struct row *row)
 {
@@ -604,6 +782,13 @@ static int run_row(struct row *row)
 		}
 		touch(pre[k].p, row->len);
 	}
+	if (profile_rows) {
+		for (k = 0; k < NR_EXPORTERS; k++) {
+			if (ok[k])
+				profile_exporter(row, &exporters[k], &pre[k], n, b);
+		}
+		w = n = 0;	/* no samples */
+	}
 	for (i = 0; i < w + n; i++) {
 		__u64 t0, t1;
 
@@ -634,33 +819,22 @@ static int run_row(struct row *row)
 			samples[NR_EXPORTERS][i - w] = (double)(t1 - t0) / b;
 	}
 	for (k = 0; k < NR_EXPORTERS; k++) {
-		if (ok[k])
+		if (ok[k] && n)
 			summarize(samples[k], n, &row->exp[k]);
-		else if (k == OURS && row->kind == CACHED)
+		else if (!ok[k] && k == OURS && row->kind == CACHED)
 			ret = -1;
 		if (have_pre[k] && case_premap(row->c) && pre[k].p)
 			unmap(pre[k].resv, row->len);
 		if (have_pre[k])
 			exporters[k].free(&exporters[k], &pre[k].buf);
 	}
-	summarize(samples[NR_EXPORTERS], n, &row->floor);
+	if (n)
+		summarize(samples[NR_EXPORTERS], n, &row->floor);
 	for (k = 0; k <= NR_EXPORTERS; k++)
 		free(samples[k]);
 	return ret;
 }
 
-static const char *size_name(size_t len)
-{
-	static char s[4][16];
-	static unsigned int i;
-	char *p = s[i++ % 4];
-
-	if (len >= SZ_1M)
-		snprintf(p, 16, "%zuM", len >> 20);
-	else
-		snprintf(p, 16, "%zuK", len >> 10);
-	return p;
-}
 
 static void csv_stats(const struct stats *s)
 {
@@ -813,6 +987,10 @@ int main(int argc, char **argv)
 	else
 		printf("bench: less than 4 GiB free: no 256M rows\n");
 
+	profile_rows = getenv("bench_profile");
+	only_rows = getenv("bench_rows");
+	if (profile_rows && !profile_setup())
+		return 1;
 	open_exporters();
 	ours_dev = exporters[OURS].dev;
 	if (ours_dev < 0)
@@ -827,7 +1005,8 @@ int main(int argc, char **argv)
 	}
 	touch(floor_mem, SZ_256M);
 
-	csv_header();
+	if (!profile_rows)
+		csv_header();
 	start = now_ns();
 	for (k = 0; k < NR_KINDS; k++) {
 		for (i = 0; kind_cases[k][i] != NR_CASES; i++) {
@@ -837,7 +1016,9 @@ int main(int argc, char **argv)
 
 				if (sizes[s] > largest ||
 				    (sizes[s] > SZ_64M && c != ALLOC_FREE &&
-				     c != ALLOC_TOUCH))
+				     c != ALLOC_TOUCH) ||
+				    (profile_rows && !row_listed(profile_rows, c, sizes[s])) ||
+				    (only_rows && !row_listed(only_rows, c, sizes[s])))
 					continue;
 				memset(&row, 0, sizeof(row));
 				row.kind = k;
@@ -847,7 +1028,8 @@ int main(int argc, char **argv)
 				row.batch = batch(sizes[s]);
 				if (run_row(&row))
 					ret = 1;
-				csv_row(&row);
+				if (!profile_rows)
+					csv_row(&row);
 				nr_rows++;
 				printf("bench: %s %s %s: %u samples of %u after %u warm-up, %.1f s\n",
 				       kind_names[k], case_names[c],

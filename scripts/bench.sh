@@ -26,6 +26,9 @@
 # "-icount shift=0,sleep=off", so the guest's clock counts its
 # instructions (1 ns each) and load on the host drops out of the numbers;
 # wall is the plain, wall-clock TCG guest.  KVM ignores it.
+# With bench_profile= in KCMDLINE (make bench PROFILE=1), the program
+# profiles rows instead of timing them (see bench/dmabuf_bench.c):
+# LOGDIR/bench-NAME-profile-RUN.txt, and no report.
 # A missed target is reported, not a failure: the exit code is the first
 # failing boot's run-vm.sh's.
 set -euo pipefail
@@ -73,10 +76,18 @@ for ((run = 1; run <= runs; run++)); do
 	guest_seconds=''
 	[ ! -f "$result" ] || read_result "$result"
 	secs+=("${guest_seconds:-?}")
+	if [[ "${KCMDLINE:-}" == *bench_profile=* ]]; then
+		# make bench PROFILE=1: the profiles, no timings to report
+		tr -d '\r' < "$console" | sed -n 's/^bench-prof: //p' > "$base-profile-$run.txt"
+		[ -s "$base-profile-$run.txt" ] || die "no profile in $console"
+		msg "written: $base-profile-$run.txt"
+		continue
+	fi
 	tr -d '\r' < "$console" | sed -n 's/^bench-csv: //p' > "$base-$run.csv"
 	[ "$(wc -l < "$base-$run.csv")" -gt 1 ] || die "no results in $console"
 	csvs+=("$base-$run.csv")
 done
+[ ${#csvs[@]} -gt 0 ] || exit "$rc"
 [ "$accel" = tcg ] || mode=''
 if [ "$accel" = kvm ]; then cpu=$QEMU_CPU_KVM; else cpu=$QEMU_CPU_TCG; fi
 release=$(sed -n 's/^bench: kernel \([^ ]*\) .*/\1/p' "$console" | tr -d '\r' | head -n 1)
