@@ -285,7 +285,7 @@ help:
 ##   DEBUG=1        build, boot and log the debug kernel (what test-debug does)
 ##   PROFILE=1 BENCH_PROFILE=CASE[:SIZE],...  make bench on a kernel with the
 ##                  ftrace function profiler: those rows profiled, not timed
-##                  (out/log/bench-$(KERNEL)-$(ARCH)-profile-profile-N.txt)
+##                  (out/log/bench-$(KERNEL)-$(ARCH)-profile-N.txt)
 ##   KCMDLINE=      more guest kernel command line (DEBUG=1: panic_on_warn=1)
 ##   REV=HEAD FRESH_CMD="...make test"  what fresh-check runs
 ##   MUTANT_TIMEOUT=240 ONLY=name,name  make mutants: seconds per guest run,

@@ -28,7 +28,7 @@
 # wall is the plain, wall-clock TCG guest.  KVM ignores it.
 # With bench_profile= in KCMDLINE (make bench PROFILE=1), the program
 # profiles rows instead of timing them (see bench/dmabuf_bench.c):
-# LOGDIR/bench-NAME-profile-RUN.txt, and no report.
+# LOGDIR/bench-NAME-RUN.txt (NAME ends in -profile), and no report.
 # A missed target is reported, not a failure: the exit code is the first
 # failing boot's run-vm.sh's.
 set -euo pipefail
@@ -78,9 +78,9 @@ for ((run = 1; run <= runs; run++)); do
 	secs+=("${guest_seconds:-?}")
 	if [[ "${KCMDLINE:-}" == *bench_profile=* ]]; then
 		# make bench PROFILE=1: the profiles, no timings to report
-		tr -d '\r' < "$console" | sed -n 's/^bench-prof: //p' > "$base-profile-$run.txt"
-		[ -s "$base-profile-$run.txt" ] || die "no profile in $console"
-		msg "written: $base-profile-$run.txt"
+		tr -d '\r' < "$console" | sed -n 's/^bench-prof: //p' > "$base-$run.txt"
+		[ -s "$base-$run.txt" ] || die "no profile in $console"
+		msg "written: $base-$run.txt"
 		continue
 	fi
 	tr -d '\r' < "$console" | sed -n 's/^bench-csv: //p' > "$base-$run.csv"
