@@ -26,8 +26,9 @@ FORCE   := 0
 DEBUG   := 0
 # PROFILE=1: the benchmark's kernel with the ftrace function profiler
 # (configs/profile.config), in a build directory of its own; with
-# BENCH_PROFILE=CASE[,CASE...] (bench/dmabuf_bench.c's case names, or
-# all) make bench profiles those rows instead of timing every row.
+# BENCH_PROFILE=CASE[:SIZE],... (bench/dmabuf_bench.c's case names and
+# sizes, alloc_free:4K, or all) make bench profiles those rows instead of
+# timing every row.
 PROFILE := 0
 BENCH_PROFILE := all
 TIMEOUT := 1200
